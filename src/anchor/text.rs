@@ -1,0 +1,375 @@
+//! The reader-visible text of a story, mapped back to the Markdown.
+//!
+//! A story's Markdown is parsed once into pulldown-cmark events. The text a
+//! reader sees is the concatenation of the text-bearing events (text, inline
+//! code, line breaks), with a blank line (`"\n\n"`) between blocks. Each
+//! [`Piece`] of that text records which event it came from and where that event
+//! sits in the source file, so that a span of visible text can be turned into a
+//! `line:col` for diagnostics, and into positions within events for rendering.
+//!
+//! Offsets into the visible text count characters (Unicode scalar values), not
+//! bytes: they are what an author would count, and they do not depend on encoding.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+
+/// The events of a parsed Markdown body with their byte ranges in the source file.
+pub type Events = Vec<(Event<'static>, Range<usize>)>;
+
+/// The text a reader sees in a story, and where each part of it comes from.
+#[derive(Debug, Clone)]
+pub struct VisibleText {
+    /// The visible text.
+    pub text: String,
+    /// Byte offset in `text` of each char, plus one entry for the end.
+    char_bytes: Vec<u32>,
+    /// The parts of `text`, in order, covering all of it.
+    pub pieces: Vec<Piece>,
+    /// The Markdown events, with byte ranges in the source file.
+    pub events: Events,
+    /// `story:`, `person:` and `quote:` links written in the Markdown.
+    pub internal_links: Vec<InternalLink>,
+}
+
+/// A run of visible text that comes from one event, or a break between blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Char range in the visible text.
+    pub chars: Range<usize>,
+    /// The event the text comes from (`None` for a break between blocks).
+    pub event: Option<usize>,
+    /// Byte offset in the source file of the piece's first char.
+    pub source: usize,
+    /// Whether every char maps to the source one to one (no escapes or smart quotes).
+    pub exact: bool,
+    /// Inside inline code or a code block.
+    pub code: bool,
+    /// Inside the text of a link.
+    pub link: bool,
+}
+
+/// The kinds of internal link authors write in Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkScheme {
+    /// `story:SLUG`
+    Story,
+    /// `person:ID`
+    Person,
+    /// `quote:ID`
+    Quote,
+}
+
+/// An internal link in the Markdown, such as `[text](story:SLUG)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// What it points at.
+    pub scheme: LinkScheme,
+    /// The slug or id (without any `#fragment`).
+    pub target: String,
+    /// Byte range of the link in the source file.
+    pub source: Range<usize>,
+}
+
+impl LinkScheme {
+    /// Splits `story:x#y` into the scheme and `x`.
+    pub fn parse(url: &str) -> Option<(LinkScheme, &str)> {
+        let (scheme, rest) = url.split_once(':')?;
+        let scheme = match scheme {
+            "story" => LinkScheme::Story,
+            "person" => LinkScheme::Person,
+            "quote" => LinkScheme::Quote,
+            _ => return None,
+        };
+        Some((scheme, rest.split('#').next().unwrap_or(rest)))
+    }
+
+    /// The scheme as written (`story`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkScheme::Story => "story",
+            LinkScheme::Person => "person",
+            LinkScheme::Quote => "quote",
+        }
+    }
+}
+
+/// Builds the visible text of a Markdown `body` that starts at byte `offset` of its file.
+pub fn visible_text(body: &str, offset: usize, options: pulldown_cmark::Options) -> VisibleText {
+    let mut builder = Builder::default();
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        builder.event(body, offset, event.into_static(), range);
+    }
+    builder.finish()
+}
+
+#[derive(Default)]
+struct Builder {
+    text: String,
+    chars: usize,
+    pieces: Vec<Piece>,
+    events: Events,
+    links: Vec<InternalLink>,
+    code_block: bool,
+    link_depth: usize,
+    image_depth: usize,
+    pending_break: bool,
+}
+
+impl Builder {
+    fn event(&mut self, body: &str, offset: usize, event: Event<'static>, range: Range<usize>) {
+        let index = self.events.len();
+        let absolute = range.start + offset..range.end + offset;
+        match &event {
+            Event::Start(tag) => self.start(tag, absolute.clone()),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(text) if self.image_depth == 0 => {
+                let code = self.code_block;
+                self.push(index, text, body, &range, offset, code);
+            }
+            Event::Code(text) if self.image_depth == 0 => {
+                self.push(index, text, body, &range, offset, true);
+            }
+            Event::SoftBreak if self.image_depth == 0 => {
+                self.push(index, " ", body, &range, offset, false)
+            }
+            Event::HardBreak if self.image_depth == 0 => {
+                self.push(index, "\n", body, &range, offset, false)
+            }
+            Event::Rule => self.pending_break = true,
+            _ => {}
+        }
+        self.events.push((event, absolute));
+    }
+
+    fn start(&mut self, tag: &Tag<'static>, source: Range<usize>) {
+        match tag {
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            } => {
+                self.link_depth += 1;
+                if !matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    if let Some((scheme, target)) = LinkScheme::parse(dest_url) {
+                        self.links.push(InternalLink {
+                            scheme,
+                            target: target.to_string(),
+                            source,
+                        });
+                    }
+                }
+            }
+            Tag::Image { .. } => self.image_depth += 1,
+            Tag::CodeBlock(_) => {
+                self.code_block = true;
+                self.pending_break = true;
+            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => {}
+            _ => self.pending_break = true,
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            TagEnd::CodeBlock => {
+                self.code_block = false;
+                self.pending_break = true;
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
+            _ => self.pending_break = true,
+        }
+    }
+
+    fn push(
+        &mut self,
+        index: usize,
+        text: &str,
+        body: &str,
+        range: &Range<usize>,
+        offset: usize,
+        code: bool,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        if self.pending_break && !self.text.is_empty() {
+            let source = range.start + offset;
+            self.append("\n\n", None, source, false, false, false);
+        }
+        self.pending_break = false;
+        let written = body.get(range.clone()).unwrap_or("");
+        let (source, exact) = match written.find(text) {
+            Some(at) => (range.start + at + offset, true),
+            None => (range.start + offset, false),
+        };
+        let link = self.link_depth > 0;
+        self.append(text, Some(index), source, exact, code, link);
+    }
+
+    fn append(
+        &mut self,
+        text: &str,
+        event: Option<usize>,
+        source: usize,
+        exact: bool,
+        code: bool,
+        link: bool,
+    ) {
+        let len = text.chars().count();
+        self.pieces.push(Piece {
+            chars: self.chars..self.chars + len,
+            event,
+            source,
+            exact,
+            code,
+            link,
+        });
+        self.text.push_str(text);
+        self.chars += len;
+    }
+
+    fn finish(self) -> VisibleText {
+        let mut char_bytes: Vec<u32> = self.text.char_indices().map(|(b, _)| b as u32).collect();
+        char_bytes.push(self.text.len() as u32);
+        VisibleText {
+            text: self.text,
+            char_bytes,
+            pieces: self.pieces,
+            events: self.events,
+            internal_links: self.links,
+        }
+    }
+}
+
+impl VisibleText {
+    /// The number of chars of visible text.
+    pub fn len_chars(&self) -> usize {
+        self.char_bytes.len() - 1
+    }
+
+    /// Byte offset in [`VisibleText::text`] of a char offset.
+    pub fn byte(&self, char: usize) -> usize {
+        self.char_bytes[char.min(self.len_chars())] as usize
+    }
+
+    /// The visible text of a char range.
+    pub fn slice(&self, chars: Range<usize>) -> &str {
+        &self.text[self.byte(chars.start)..self.byte(chars.end.max(chars.start))]
+    }
+
+    /// The piece holding a char offset (the last piece for the end of the text).
+    pub fn piece_at(&self, char: usize) -> Option<&Piece> {
+        let i = self.pieces.partition_point(|p| p.chars.end <= char);
+        self.pieces.get(i).or(self.pieces.last())
+    }
+
+    /// Byte offset in the source file of a char of visible text: exact where the
+    /// text is written as shown, otherwise the start of the event it comes from.
+    pub fn source_offset(&self, char: usize) -> usize {
+        let Some(piece) = self.piece_at(char) else {
+            return 0;
+        };
+        if piece.exact && char >= piece.chars.start {
+            let within = self.byte(char.min(piece.chars.end)) - self.byte(piece.chars.start);
+            piece.source + within
+        } else {
+            piece.source
+        }
+    }
+
+    /// Byte range in the source file covering a char range of visible text.
+    pub fn source_range(&self, chars: Range<usize>) -> Range<usize> {
+        let start = self.source_offset(chars.start);
+        let end = if chars.end > chars.start {
+            self.source_offset(chars.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
+    }
+
+    /// Whether any char of the range is inside code or link text.
+    pub fn in_code_or_link(&self, chars: Range<usize>) -> bool {
+        let first = self.pieces.partition_point(|p| p.chars.end <= chars.start);
+        self.pieces[first..]
+            .iter()
+            .take_while(|p| p.chars.start < chars.end)
+            .any(|p| p.code || p.link)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::Options;
+
+    fn options() -> Options {
+        Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_SMART_PUNCTUATION
+    }
+
+    #[test]
+    fn markup_is_dropped_and_blocks_are_separated() {
+        let body = "A *bold* [link](https://x.org) and `code`.\n\nSecond\nline.\n";
+        let text = visible_text(body, 0, options());
+        assert_eq!(text.text, "A bold link and code.\n\nSecond line.");
+    }
+
+    #[test]
+    fn chars_map_back_to_source_offsets() {
+        let front = "+++\ntitle = \"t\"\n+++\n";
+        let body = "Hello *wörld*.\n\nNext.";
+        let text = visible_text(body, front.len(), options());
+        let at = text.text.find("wörld").unwrap();
+        let char_index = text.text[..at].chars().count();
+        let file = format!("{front}{body}");
+        let source = text.source_offset(char_index);
+        assert!(file[source..].starts_with("wörld"));
+        let next = text.text.chars().count() - "Next.".len();
+        assert!(file[text.source_offset(next)..].starts_with("Next."));
+    }
+
+    #[test]
+    fn code_and_link_text_are_flagged_and_internal_links_collected() {
+        let body = "See [the report](story:water-report#q-1) and `Comey` and [Ann](person:ann).";
+        let text = visible_text(body, 0, options());
+        let report = text.text.find("the report").unwrap();
+        assert!(text.in_code_or_link(report..report + 3));
+        assert!(!text.in_code_or_link(0..3));
+        let links: Vec<_> = text
+            .internal_links
+            .iter()
+            .map(|l| (l.scheme, l.target.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (LinkScheme::Story, "water-report"),
+                (LinkScheme::Person, "ann")
+            ]
+        );
+        assert_eq!(
+            &body[text.internal_links[0].source.clone()],
+            "[the report](story:water-report#q-1)"
+        );
+    }
+
+    #[test]
+    fn image_alt_text_is_not_visible() {
+        let text = visible_text("Before ![a chart](c.png) after", 0, options());
+        assert_eq!(text.text, "Before  after");
+    }
+}

@@ -1,0 +1,147 @@
+//! Dates as authors write them: `2017-06-06`, or a full RFC 3339 date-time.
+//!
+//! Front matter may be TOML (where a date is a native value) or YAML (where it
+//! is a string); [`Date`] accepts both and rejects impossible dates.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// A calendar date with an optional time of day and offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Date {
+    /// The day.
+    pub day: NaiveDate,
+    /// The exact moment, when the author gave a time.
+    pub moment: Option<DateTime<FixedOffset>>,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[Z|±HH:MM]` or the same with a space.
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            if text.len() == 10 {
+                return Some(Date { day, moment: None });
+            }
+        }
+        if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
+            return Some(Date {
+                day: moment.date_naive(),
+                moment: Some(moment),
+            });
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
+            if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+                let moment = local.and_utc().fixed_offset();
+                return Some(Date {
+                    day: local.date(),
+                    moment: Some(moment),
+                });
+            }
+        }
+        None
+    }
+
+    /// The moment, or midnight UTC of the day when no time was given.
+    pub fn moment(&self) -> DateTime<FixedOffset> {
+        self.moment
+            .unwrap_or_else(|| self.day.and_time(NaiveTime::MIN).and_utc().fixed_offset())
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.moment().cmp(&other.moment())
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.moment {
+            Some(moment) => write!(f, "{}", moment.to_rfc3339()),
+            None => write!(f, "{}", self.day.format("%Y-%m-%d")),
+        }
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+const EXPECTED: &str = "a date such as 2025-03-14 or 2025-03-14T09:30:00Z";
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+        Date::parse(v).ok_or_else(|| E::custom(format!("invalid date `{v}`: expected {EXPECTED}")))
+    }
+
+    // TOML hands its native dates over as a one-entry map holding the date's text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+        let Some((_, text)) = map.next_entry::<String, String>()? else {
+            return Err(de::Error::custom(format!("expected {EXPECTED}")));
+        };
+        self.visit_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Holder {
+        date: Date,
+    }
+
+    #[test]
+    fn toml_native_date_and_yaml_string_agree() {
+        let from_toml: Holder = toml::from_str("date = 2025-03-14").unwrap();
+        let from_yaml: Holder = serde_yaml_ng::from_str("date: 2025-03-14").unwrap();
+        assert_eq!(from_toml.date, from_yaml.date);
+        assert_eq!(from_toml.date.to_string(), "2025-03-14");
+    }
+
+    #[test]
+    fn date_time_keeps_its_offset() {
+        let from_toml: Holder = toml::from_str("date = 2025-03-14T09:30:00+02:00").unwrap();
+        assert_eq!(from_toml.date.day.to_string(), "2025-03-14");
+        assert_eq!(from_toml.date.to_string(), "2025-03-14T09:30:00+02:00");
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        assert!(Date::parse("2025-13-45").is_none());
+        assert!(Date::parse("2025-02-30").is_none());
+        assert!(Date::parse("yesterday").is_none());
+        let err = toml::from_str::<Holder>("date = \"2025-13-45\"")
+            .err()
+            .unwrap();
+        assert!(err.message().contains("invalid date"), "{err}");
+        assert_eq!(err.span(), Some(7..19));
+    }
+}

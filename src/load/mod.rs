@@ -1,0 +1,459 @@
+//! The `load` stage: read `archive.toml`, stories, sidecars and people into a [`Corpus`].
+//!
+//! This is the only stage that reads content files. It knows nothing of HTML.
+//! Files are parsed in parallel; every problem becomes a [`Diagnostic`] and the
+//! files that parsed are kept, so one run reports everything.
+
+pub mod frontmatter;
+pub mod parse;
+pub mod person;
+pub mod sidecar;
+pub mod story;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::source::{display_path, Source, SourceFile};
+pub use person::{PersonFile, PersonFront, Role};
+pub use sidecar::{QuoteKind, QuoteStatus, Selector, Sidecar, SidecarFile};
+pub use story::{StoryFile, StoryFront};
+
+/// Everything read from an archive folder, parsed but not yet checked across files.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// The archive folder.
+    pub root: PathBuf,
+    /// Settings from `archive.toml` (defaults if it did not parse).
+    pub config: Config,
+    /// `archive.toml` itself.
+    pub config_source: Option<Source>,
+    /// Stories that parsed, ordered by path.
+    pub stories: Vec<StoryFile>,
+    /// People that parsed, ordered by id.
+    pub people: Vec<PersonFile>,
+}
+
+/// What loading gives: the corpus and the problems found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The parsed files.
+    pub corpus: Corpus,
+    /// Every problem found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Choices that change what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep stories marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// A failure of the environment rather than of the content.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder holds no `archive.toml`.
+    #[error("{0} is not an archive: it has no archive.toml (run `annalist init` to make one)")]
+    NotAnArchive(PathBuf),
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Where the parts of an archive live, relative to its root.
+pub const STORIES_DIR: &str = "content/stories";
+/// The people registry folder.
+pub const PEOPLE_DIR: &str = "content/people";
+/// The suffix of annotation sidecars.
+pub const SIDECAR_SUFFIX: &str = ".ann.toml";
+
+/// Loads the archive in `root`.
+pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
+    let config_path = root.join("archive.toml");
+    if !config_path.is_file() {
+        return Err(LoadError::NotAnArchive(root.to_path_buf()));
+    }
+    let mut diagnostics = Vec::new();
+    let (config, config_source) = load_config(root, &mut diagnostics)?;
+
+    let files = list_story_files(root)?;
+    let stories: Vec<(Option<StoryFile>, Vec<Diagnostic>)> = files
+        .pairs
+        .par_iter()
+        .map(|(story, sidecar)| load_story(root, story, sidecar.as_deref()))
+        .collect();
+    for orphan in &files.orphan_sidecars {
+        let source = read_lossy(root, orphan);
+        let story = display_path(&orphan_story_name(orphan));
+        diagnostics.push(
+            Diagnostic::error("sidecar has no story")
+                .at_start(&source)
+                .hint(format!("a sidecar annotates the story beside it: create {story}, or rename this file to match an existing story")),
+        );
+    }
+    let mut stories: Vec<StoryFile> = stories
+        .into_iter()
+        .flat_map(|(story, mut ds)| {
+            diagnostics.append(&mut ds);
+            story
+        })
+        .collect();
+    check_duplicate_slugs(&stories, &mut diagnostics);
+    if !options.drafts {
+        stories.retain(|s| !s.front.draft);
+    }
+
+    let people_paths = list_people_files(root)?;
+    let people: Vec<Result<PersonFile, Diagnostic>> = people_paths
+        .par_iter()
+        .map(|path| load_person(root, path))
+        .collect();
+    let mut loaded_people = Vec::new();
+    for person in people {
+        match person {
+            Ok(p) => loaded_people.push(p),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    loaded_people.sort_by(|a, b| a.id.cmp(&b.id));
+
+    Ok(Loaded {
+        corpus: Corpus {
+            root: root.to_path_buf(),
+            config,
+            config_source,
+            stories,
+            people: loaded_people,
+        },
+        diagnostics,
+    })
+}
+
+fn load_config(
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(Config, Option<Source>), LoadError> {
+    let source = match read_source(root, Path::new("archive.toml")) {
+        Ok(source) => source,
+        Err(ReadFailure::Io(e)) => return Err(e),
+        Err(ReadFailure::Content(d)) => {
+            diagnostics.push(d);
+            return Ok((Config::fallback(), None));
+        }
+    };
+    let config = match parse::toml::<Config>(&source, 0..source.text.len()) {
+        Ok(config) => {
+            if let Err((message, hint)) = config.validate() {
+                let span = parse::find_key_value(&source, 0..source.text.len(), "base_url")
+                    .unwrap_or(0..0);
+                diagnostics.push(Diagnostic::error(message).at(&source, span).hint(hint));
+            }
+            config
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            Config::fallback()
+        }
+    };
+    Ok((config, Some(source)))
+}
+
+/// Story files paired with their sidecars, and sidecars with no story.
+struct StoryFiles {
+    pairs: Vec<(PathBuf, Option<PathBuf>)>,
+    orphan_sidecars: Vec<PathBuf>,
+}
+
+fn list_story_files(root: &Path) -> Result<StoryFiles, LoadError> {
+    let dir = root.join(STORIES_DIR);
+    let mut stories: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
+    let mut sidecars = Vec::new();
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| LoadError::Io {
+                path: e.path().unwrap_or(&dir).to_path_buf(),
+                source: e.into(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            if name.ends_with(SIDECAR_SUFFIX) {
+                sidecars.push(relative);
+            } else if name.ends_with(".md") {
+                stories.insert(relative, None);
+            }
+        }
+    }
+    let mut orphan_sidecars = Vec::new();
+    for sidecar in sidecars {
+        match stories.get_mut(&orphan_story_name(&sidecar)) {
+            Some(slot) => *slot = Some(sidecar),
+            None => orphan_sidecars.push(sidecar),
+        }
+    }
+    Ok(StoryFiles {
+        pairs: stories.into_iter().collect(),
+        orphan_sidecars,
+    })
+}
+
+/// The story a sidecar belongs to: `a/b.ann.toml` → `a/b.md`.
+fn orphan_story_name(sidecar: &Path) -> PathBuf {
+    let name = sidecar
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(SIDECAR_SUFFIX).unwrap_or(&name);
+    sidecar.with_file_name(format!("{stem}.md"))
+}
+
+fn list_people_files(root: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let dir = root.join(PEOPLE_DIR);
+    let mut paths = Vec::new();
+    if !dir.is_dir() {
+        return Ok(paths);
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|source| LoadError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && !name.starts_with('.') && entry.path().is_file() {
+            paths.push(Path::new(PEOPLE_DIR).join(name));
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn load_story(
+    root: &Path,
+    path: &Path,
+    sidecar: Option<&Path>,
+) -> (Option<StoryFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let sidecar = sidecar.and_then(|p| match load_sidecar(root, p) {
+        Ok(s) => Some(s),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    });
+    let source = match read_source(root, path) {
+        Ok(source) => source,
+        Err(ReadFailure::Content(d)) => {
+            diagnostics.push(d);
+            return (None, diagnostics);
+        }
+        Err(ReadFailure::Io(e)) => {
+            diagnostics.push(Diagnostic::error(e.to_string()));
+            return (None, diagnostics);
+        }
+    };
+    let parsed = frontmatter::split(&source).and_then(|parts| {
+        let front: StoryFront = frontmatter::parse(&source, &parts)?;
+        Ok((parts, front))
+    });
+    let (parts, front) = match parsed {
+        Ok(x) => x,
+        Err(d) => {
+            diagnostics.push(d);
+            return (None, diagnostics);
+        }
+    };
+    let (slug, slug_span) = match &front.slug {
+        Some(slug) => {
+            let span = parse::find_key_value(&source, parts.front.clone(), "slug").unwrap_or(0..0);
+            if !is_valid_slug(slug) {
+                diagnostics.push(
+                    Diagnostic::error(format!("invalid slug `{slug}`"))
+                        .at(&source, span.clone())
+                        .hint(format!(
+                            "a slug is lowercase letters, digits and hyphens, e.g. `{}`",
+                            slugify(slug)
+                        )),
+                );
+            }
+            (slug.clone(), span)
+        }
+        None => (slugify(&file_stem(path)), 0..0),
+    };
+    let story = StoryFile {
+        source,
+        front,
+        slug,
+        slug_span,
+        body: parts.body,
+        sidecar,
+    };
+    (Some(story), diagnostics)
+}
+
+fn load_sidecar(root: &Path, path: &Path) -> Result<SidecarFile, Diagnostic> {
+    let source = match read_source(root, path) {
+        Ok(source) => source,
+        Err(ReadFailure::Content(d)) => return Err(d),
+        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+    };
+    let sidecar = parse::toml::<Sidecar>(&source, 0..source.text.len())?;
+    Ok(SidecarFile { source, sidecar })
+}
+
+fn load_person(root: &Path, path: &Path) -> Result<PersonFile, Diagnostic> {
+    let source = match read_source(root, path) {
+        Ok(source) => source,
+        Err(ReadFailure::Content(d)) => return Err(d),
+        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+    };
+    let parts = frontmatter::split(&source)?;
+    let front: PersonFront = frontmatter::parse(&source, &parts)?;
+    let id = file_stem(path);
+    if !is_valid_slug(&id) {
+        return Err(Diagnostic::error(format!("invalid person id `{id}`"))
+            .at_start(&source)
+            .hint(format!(
+                "the file name is the id: rename it to `{}.md`",
+                slugify(&id)
+            )));
+    }
+    if front.name.trim().is_empty() {
+        let span = parse::find_key_value(&source, parts.front.clone(), "name").unwrap_or(0..0);
+        return Err(Diagnostic::error("empty `name`")
+            .at(&source, span)
+            .hint("give the person's full name"));
+    }
+    Ok(PersonFile {
+        source,
+        id,
+        front,
+        body: parts.body,
+    })
+}
+
+fn check_duplicate_slugs(stories: &[StoryFile], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &StoryFile> = HashMap::new();
+    for story in stories {
+        if let Some(first) = seen.get(story.slug.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!("duplicate slug `{}`", story.slug))
+                    .at(&story.source, story.slug_span.clone())
+                    .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
+                    .related(&first.source, first.slug_span.clone(), "the same slug is used here first"),
+            );
+        } else {
+            seen.insert(&story.slug, story);
+        }
+    }
+}
+
+enum ReadFailure {
+    Io(LoadError),
+    Content(Diagnostic),
+}
+
+/// Reads a file as UTF-8 text; an empty file or bad bytes are content errors.
+fn read_source(root: &Path, relative: &Path) -> Result<Source, ReadFailure> {
+    let path = root.join(relative);
+    let bytes =
+        std::fs::read(&path).map_err(|source| ReadFailure::Io(LoadError::Io { path, source }))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let source = SourceFile::new(display_path(relative), text);
+            if source.text.trim().is_empty() {
+                return Err(ReadFailure::Content(
+                    Diagnostic::error("empty file")
+                        .at_start(&source)
+                        .hint("write the file's content, or delete it"),
+                ));
+            }
+            Ok(source)
+        }
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let source = SourceFile::new(display_path(relative), text);
+            let at = at.saturating_sub(if err.as_bytes().starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            });
+            Err(ReadFailure::Content(
+                Diagnostic::error("file is not valid UTF-8")
+                    .at(&source, at..at + '\u{fffd}'.len_utf8())
+                    .label("invalid byte here")
+                    .hint("save the file as UTF-8 in your editor"),
+            ))
+        }
+    }
+}
+
+fn read_lossy(root: &Path, relative: &Path) -> Source {
+    let text = std::fs::read(root.join(relative))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    SourceFile::new(display_path(relative), text)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `slug` is safe as a URL segment: lowercase letters, digits, `-` and `_`.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !slug.starts_with('-')
+}
+
+/// Makes a URL-safe slug from a title or file name.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugify_keeps_ascii_words() {
+        assert_eq!(slugify("Council Votes: 7–2!"), "council-votes-7-2");
+        assert!(is_valid_slug("council-votes-7-2"));
+        assert!(!is_valid_slug("Council Votes"));
+    }
+}

@@ -1,0 +1,30 @@
+//! The `annalist` binary: parse the command line, run the command, print, exit.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use annalist::cli::{Cli, Command};
+use annalist::diagnostics::TextStyle;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let style = TextStyle {
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    let result = match &cli.command {
+        Command::Check(args) => annalist::check::check(&cli.root, args.strict, args.format, style),
+    };
+    match result {
+        Ok(report) => {
+            print!("{}", report.stdout);
+            eprint!("{}", report.stderr);
+            ExitCode::from(report.exit_code as u8)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
