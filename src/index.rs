@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::anchor::{Anchored, AnchoredStory, LinkScheme, Quote, Span, Speaker};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::PersonFile;
+use crate::load::{Broken, PersonFile};
 use crate::suggest;
 
 /// Index of a story in [`Archive::stories`].
@@ -122,9 +122,10 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         config,
         people,
         mut stories,
+        broken,
     } = anchored;
     let mut diagnostics = Vec::new();
-    check_markdown_links(&stories, &people, &mut diagnostics);
+    check_markdown_links(&stories, &people, &broken, &mut diagnostics);
     let quotes = collect_quotes(&mut stories, &mut diagnostics);
 
     stories.sort_by(|a, b| {
@@ -167,7 +168,7 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         .map(|(i, q)| (q.quote.id.clone(), QuoteId(i)))
         .collect();
     check_quote_link_targets(&story_entries, &quote_ids, &mut diagnostics);
-    resolve_links(&mut story_entries, &story_ids, &mut diagnostics);
+    resolve_links(&mut story_entries, &story_ids, &broken, &mut diagnostics);
 
     let mut person_entries: Vec<PersonEntry> = people
         .into_iter()
@@ -180,7 +181,8 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         })
         .collect();
     fill_people(&mut person_entries, &story_entries, &quotes);
-    if config.people.warn_unused {
+    // A story that failed to parse may list them: say nothing until it parses.
+    if config.people.warn_unused && broken.stories.is_empty() {
         warn_unused(&person_entries, &mut diagnostics);
     }
     let related = related_stories(&story_entries, person_entries.len());
@@ -284,18 +286,19 @@ fn place_quotes(
 fn check_markdown_links(
     stories: &[AnchoredStory],
     people: &[PersonFile],
+    broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let slugs: Vec<&str> = stories.iter().map(|s| s.story.slug.as_str()).collect();
     let person_ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
     for story in stories {
         for link in &story.text.internal_links {
-            let known: &[&str] = match link.scheme {
-                LinkScheme::Story => &slugs,
-                LinkScheme::Person => &person_ids,
+            let (known, broken): (&[&str], &[String]) = match link.scheme {
+                LinkScheme::Story => (&slugs, &broken.stories),
+                LinkScheme::Person => (&person_ids, &broken.people),
                 LinkScheme::Quote => continue,
             };
-            if !known.contains(&link.target.as_str()) {
+            if !known.contains(&link.target.as_str()) && !broken.contains(&link.target) {
                 diagnostics.push(missing_target(story, link, known.iter().copied()));
             }
         }
@@ -348,6 +351,7 @@ fn missing_target<'a>(
 fn resolve_links(
     stories: &mut [StoryEntry],
     story_ids: &HashMap<String, StoryId>,
+    broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut backlinks: Vec<Vec<Link>> = vec![Vec::new(); stories.len()];
@@ -360,6 +364,7 @@ fn resolve_links(
                     relation: link.relation.clone(),
                     span: link.span,
                 }),
+                None if broken.stories.contains(&link.target) => {}
                 None => {
                     let hint = match suggest::closest(
                         &link.target,

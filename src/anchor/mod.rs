@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::load::{Corpus, PersonFile, QuoteKind, QuoteStatus, StoryFile};
+use crate::load::{Broken, Corpus, PersonFile, QuoteKind, QuoteStatus, StoryFile};
 use crate::source::Source;
 pub use registry::Registry;
 pub use text::{InternalLink, LinkScheme, VisibleText};
@@ -160,6 +160,8 @@ pub struct Anchored {
     pub people: Vec<PersonFile>,
     /// Stories, in path order.
     pub stories: Vec<AnchoredStory>,
+    /// Files that did not parse, so references to them are not reported twice.
+    pub broken: Broken,
 }
 
 /// Anchors every story of the corpus, in parallel.
@@ -169,10 +171,11 @@ pub fn anchor(corpus: Corpus) -> (Anchored, Vec<Diagnostic>) {
         config,
         stories,
         people,
+        broken,
         ..
     } = corpus;
     let options = crate::markdown::options(&config.markdown);
-    let registry = Registry::new(&people);
+    let registry = Registry::new(&people, &broken.people);
     let context = story::Context {
         registry: &registry,
         options,
@@ -195,6 +198,7 @@ pub fn anchor(corpus: Corpus) -> (Anchored, Vec<Diagnostic>) {
             config,
             people,
             stories: anchored,
+            broken,
         },
         diagnostics,
     )

@@ -21,11 +21,12 @@ pub struct Registry<'a> {
     pub finder: Option<NameFinder>,
     /// For each name of `finder`, the people it names.
     pub owners: Vec<Vec<&'a str>>,
+    broken: &'a [String],
 }
 
 impl<'a> Registry<'a> {
     /// Indexes the people of the corpus.
-    pub fn new(people: &'a [PersonFile]) -> Registry<'a> {
+    pub fn new(people: &'a [PersonFile], broken: &'a [String]) -> Registry<'a> {
         let mut names: HashMap<String, Vec<&'a str>> = HashMap::new();
         for person in people {
             for name in person.names() {
@@ -44,6 +45,7 @@ impl<'a> Registry<'a> {
             ids: people.iter().map(|p| p.id.as_str()).collect(),
             finder,
             owners: names.into_iter().map(|(_, o)| o).collect(),
+            broken,
         }
     }
 
@@ -53,9 +55,17 @@ impl<'a> Registry<'a> {
     }
 
     /// Checks that a person reference written in `file` exists.
-    pub fn check(&self, id: &Spanned<String>, file: &Source) -> Result<&'a PersonFile, Diagnostic> {
-        self.get(id.get_ref())
-            .ok_or_else(|| self.unknown(id.get_ref(), id.span(), file))
+    /// A person whose file failed to parse gives `Err(None)`: that file's error says it all.
+    pub fn check(
+        &self,
+        id: &Spanned<String>,
+        file: &Source,
+    ) -> Result<&'a PersonFile, Option<Diagnostic>> {
+        match self.get(id.get_ref()) {
+            Some(person) => Ok(person),
+            None if self.broken.iter().any(|b| b == id.get_ref()) => Err(None),
+            None => Err(Some(self.unknown(id.get_ref(), id.span(), file))),
+        }
     }
 
     /// The "unknown person" error, with the nearest id suggested.

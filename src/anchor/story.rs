@@ -36,6 +36,9 @@ struct Work<'a> {
     folded: &'a Folded,
     sidecar: &'a Source,
     diagnostics: Vec<Diagnostic>,
+    /// Spans of every quote that anchored, valid or not, so a quote with a bad
+    /// speaker is not also reported as unannotated.
+    quote_spans: Vec<Range<usize>>,
 }
 
 pub(super) fn anchor_story(
@@ -55,6 +58,7 @@ pub(super) fn anchor_story(
         folded: &folded,
         sidecar: &sidecar_source,
         diagnostics: Vec::new(),
+        quote_spans: Vec::new(),
     };
 
     let mut people = PeopleInStory::default();
@@ -95,7 +99,7 @@ pub(super) fn anchor_story(
     if context.config.people.warn_unlisted {
         work.warn_unlisted(context.registry, &people.ids, &covered);
     }
-    work.warn_unannotated_quotations(&quotes);
+    work.warn_unannotated_quotations();
 
     let diagnostics = work.diagnostics;
     let anchored = AnchoredStory {
@@ -129,7 +133,7 @@ impl Work<'_> {
         match registry.check(id, self.sidecar) {
             Ok(_) => true,
             Err(d) => {
-                self.diagnostics.push(d);
+                self.diagnostics.extend(d);
                 false
             }
         }
@@ -244,6 +248,9 @@ impl Work<'_> {
         }
         let selector = q.selector();
         let span = self.anchor(&selector, entry.span(), "quote");
+        if let Some(span) = span {
+            self.quote_spans.push(span.range());
+        }
         let speaker = speaker?;
         let span = span?;
         if let Speaker::Person(id) = &speaker {
@@ -404,11 +411,11 @@ impl Work<'_> {
     }
 
     /// Warns about passages of five or more words in quotation marks that no quote covers.
-    fn warn_unannotated_quotations(&mut self, quotes: &[Quote]) {
+    fn warn_unannotated_quotations(&mut self) {
         for inner in quotations(self.text) {
             let words = self.text.slice(inner.clone()).split_whitespace().count();
             if words < UNANNOTATED_QUOTATION_WORDS
-                || quotes.iter().any(|q| overlaps(&q.span.range(), &inner))
+                || self.quote_spans.iter().any(|q| overlaps(q, &inner))
             {
                 continue;
             }
@@ -510,15 +517,15 @@ impl Work<'_> {
                 }
                 d
             }
-            SelectError::EndBeforeStart(start) => Diagnostic::error(
-                "`end` only occurs before `start`",
-            )
-            .at(self.sidecar, at(Field::Start))
-            .label("the passage starts here")
-            .hint(format!(
+            SelectError::EndBeforeStart(start) => {
+                Diagnostic::error("`end` only occurs before `start`")
+                    .at(self.sidecar, at(Field::Start))
+                    .label("the passage starts here")
+                    .hint(format!(
                 "`start` is on line {}; `end` must come after it: swap them, or pick other words",
                 line_of(&start)
-            )),
+            ))
+            }
             SelectError::BadOccurrence(n, count) => {
                 let message = if n < 1 {
                     "`occurrence` counts from 1".to_string()

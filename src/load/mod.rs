@@ -36,6 +36,18 @@ pub struct Corpus {
     pub stories: Vec<StoryFile>,
     /// People that parsed, ordered by id.
     pub people: Vec<PersonFile>,
+    /// Ids of people and slugs of stories whose files exist but did not parse:
+    /// references to them are not reported again as unknown.
+    pub broken: Broken,
+}
+
+/// Ids of files that exist but did not parse.
+#[derive(Debug, Clone, Default)]
+pub struct Broken {
+    /// Person ids (file stems).
+    pub people: Vec<String>,
+    /// Story slugs (file stems).
+    pub stories: Vec<String>,
 }
 
 /// What loading gives: the corpus and the problems found on the way.
@@ -101,13 +113,16 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
                 .hint(format!("a sidecar annotates the story beside it: create {story}, or rename this file to match an existing story")),
         );
     }
-    let mut stories: Vec<StoryFile> = stories
-        .into_iter()
-        .flat_map(|(story, mut ds)| {
-            diagnostics.append(&mut ds);
-            story
-        })
-        .collect();
+    let mut broken = Broken::default();
+    let mut loaded_stories = Vec::with_capacity(stories.len());
+    for ((path, _), (story, mut ds)) in files.pairs.iter().zip(stories) {
+        diagnostics.append(&mut ds);
+        match story {
+            Some(story) => loaded_stories.push(story),
+            None => broken.stories.push(slugify(&file_stem(path))),
+        }
+    }
+    let mut stories = loaded_stories;
     check_duplicate_slugs(&stories, &mut diagnostics);
     if !options.drafts {
         stories.retain(|s| !s.front.draft);
@@ -119,10 +134,13 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
         .map(|path| load_person(root, path))
         .collect();
     let mut loaded_people = Vec::new();
-    for person in people {
+    for (path, person) in people_paths.iter().zip(people) {
         match person {
             Ok(p) => loaded_people.push(p),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                diagnostics.push(d);
+                broken.people.push(file_stem(path));
+            }
         }
     }
     loaded_people.sort_by(|a, b| a.id.cmp(&b.id));
@@ -134,6 +152,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
             config_source,
             stories,
             people: loaded_people,
+            broken,
         },
         diagnostics,
     })
