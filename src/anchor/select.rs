@@ -228,7 +228,7 @@ mod tests {
         Some(Spanned::new(0..0, text.to_string()))
     }
 
-    fn visible<'a>(text: &'a str, range: &Range<usize>) -> String {
+    fn visible(text: &str, range: &Range<usize>) -> String {
         text.chars().skip(range.start).take(range.len()).collect()
     }
 

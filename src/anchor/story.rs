@@ -575,10 +575,8 @@ fn quotations(text: &VisibleText) -> Vec<Range<usize>> {
         }
         previous = c;
         match (c, open) {
-            ('\u{201C}', _) | ('"', None) => {
-                if !text.piece_at(i).is_some_and(|p| p.code) {
-                    open = Some(i + 1);
-                }
+            ('\u{201C}', _) | ('"', None) if !text.piece_at(i).is_some_and(|p| p.code) => {
+                open = Some(i + 1);
             }
             ('\u{201D}', Some(start)) | ('"', Some(start)) => {
                 found.push(start..i);

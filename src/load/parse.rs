@@ -163,7 +163,7 @@ fn suggestion_hint(name: &str, expected: &[String], what: &str) -> String {
         .join(", ");
     match crate::suggest::closest(name, expected.iter().map(String::as_str)) {
         Some(best) => format!("did you mean `{best}`? {what}: {list}"),
-        None if list.is_empty() => format!("no keys are allowed here"),
+        None if list.is_empty() => "no keys are allowed here".to_string(),
         None => format!("{what}: {list}"),
     }
 }

@@ -1,0 +1,261 @@
+//! Anchoring and indexing over small archives written into temp folders.
+
+mod common;
+
+use std::path::Path;
+
+use annalist::anchor::Speaker;
+use annalist::check::{model, Checked};
+use annalist::load::LoadOptions;
+use common::write;
+
+const ARCHIVE: &str = "title = \"Test\"\nbase_url = \"https://example.org/sub/\"\n";
+const OKAFOR: &str =
+    "+++\nname = \"Mara Okafor\"\naliases = [\"Okafor\"]\n+++\nMayor of Brennock.\n";
+const REYES: &str = "+++\nname = \"Tomas Reyes\"\naliases = [\"Reyes\"]\n+++\n";
+
+fn archive(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "archive.toml", ARCHIVE);
+    write(dir.path(), "content/people/mara-okafor.md", OKAFOR);
+    write(dir.path(), "content/people/tomas-reyes.md", REYES);
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn checked(root: &Path) -> Checked {
+    model(root, LoadOptions { drafts: true }).unwrap()
+}
+
+fn errors(checked: &Checked) -> Vec<String> {
+    checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.path().unwrap_or_default(), d.message))
+        .collect()
+}
+
+fn messages(checked: &Checked) -> Vec<String> {
+    checked
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.path().unwrap_or_default(), d.message))
+        .collect()
+}
+
+fn story(title: &str, date: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n{body}")
+}
+
+#[test]
+fn quote_spanning_emphasis_a_link_and_a_paragraph_break_is_one_span() {
+    let dir = archive(&[
+        (
+            "content/stories/vote.md",
+            &story("Vote", "2025-03-01", "Okafor said *we will* [not sign](https://example.com) today.\n\nThen she left.\n"),
+        ),
+        (
+            "content/stories/vote.ann.toml",
+            "people = [\"mara-okafor\"]\n[[quote]]\nspeaker = \"mara-okafor\"\nstart = \"we will not\"\nend = \"she left\"\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let quote = &checked.archive.quotes[0].quote;
+    let text = &checked.archive.stories[0].story.text;
+    assert_eq!(
+        text.slice(quote.span.range()),
+        "we will not sign today.\n\nThen she left"
+    );
+    // The span maps back to the Markdown: it starts inside the emphasis.
+    let source = &checked.archive.stories[0].story.story.source;
+    assert!(source.text[text.source_offset(quote.span.start)..].starts_with("we will*"));
+}
+
+#[test]
+fn explicit_mention_wins_over_the_alias_inside_it() {
+    let dir = archive(&[
+        ("content/stories/a.md", &story("A", "2025-03-01", "The office of Councillor Okafor said Okafor would speak.\n")),
+        (
+            "content/stories/a.ann.toml",
+            "people = [\"mara-okafor\"]\n[[mention]]\nperson = \"mara-okafor\"\ntext = \"The office of Councillor Okafor\"\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let story = &checked.archive.stories[0].story;
+    let mentions: Vec<(&str, bool)> = story
+        .mentions
+        .iter()
+        .map(|m| (story.text.slice(m.span.range()), m.explicit))
+        .collect();
+    assert_eq!(
+        mentions,
+        [("The office of Councillor Okafor", true), ("Okafor", false)]
+    );
+}
+
+#[test]
+fn unnamed_speaker_is_kept_without_a_person() {
+    let dir = archive(&[
+        ("content/stories/a.md", &story("A", "2025-03-01", "Officials said \u{201C}the deal is off\u{201D} on Friday.\n")),
+        (
+            "content/stories/a.ann.toml",
+            "[[quote]]\nunnamed = \"two officials\"\ntext = \"the deal is off\"\nkind = \"partial\"\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    let quote = &checked.archive.quotes[0];
+    assert_eq!(
+        quote.quote.speaker,
+        Speaker::Unnamed("two officials".into())
+    );
+    assert_eq!(quote.speaker, None);
+    assert!(
+        quote.quote.id.starts_with("unnamed-the-deal-is-"),
+        "{}",
+        quote.quote.id
+    );
+}
+
+#[test]
+fn derived_quote_ids_are_equal_across_loads_and_unrelated_edits() {
+    let sidecar = "people = [\"mara-okafor\"]\n[[quote]]\nspeaker = \"mara-okafor\"\ntext = \"we will not sign\"\n";
+    let dir = archive(&[
+        (
+            "content/stories/a.md",
+            &story(
+                "A",
+                "2025-03-01",
+                "Okafor said \"we will not sign\" today.\n",
+            ),
+        ),
+        ("content/stories/a.ann.toml", sidecar),
+    ]);
+    let first = checked(dir.path()).archive.quotes[0].quote.id.clone();
+    let again = checked(dir.path()).archive.quotes[0].quote.id.clone();
+    assert_eq!(first, again);
+    write(
+        dir.path(),
+        "content/stories/a.md",
+        &story(
+            "A new title",
+            "2025-03-02",
+            "Earlier text. Okafor said \"we will not sign\" today.\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "content/stories/a.ann.toml",
+        &format!("# a comment\n{sidecar}via = \"Harbourline\"\n"),
+    );
+    assert_eq!(checked(dir.path()).archive.quotes[0].quote.id, first);
+}
+
+#[test]
+fn bom_crlf_and_yaml_front_matter_are_read() {
+    let dir = archive(&[
+        (
+            "content/stories/a.md",
+            "\u{feff}+++\r\ntitle = \"A\"\r\ndate = 2025-03-01\r\n+++\r\nOkafor spoke.\r\n",
+        ),
+        (
+            "content/stories/a.ann.toml",
+            "\u{feff}people = [\"mara-okafor\"]\r\n",
+        ),
+        (
+            "content/stories/2026/b.md",
+            "---\ntitle: B\ndate: 2026-01-02\ntags: [water]\n---\nReyes spoke.\n",
+        ),
+        (
+            "content/stories/2026/b.ann.toml",
+            "people = [\"tomas-reyes\"]\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let slugs: Vec<&str> = checked
+        .archive
+        .stories
+        .iter()
+        .map(|s| s.story.story.slug.as_str())
+        .collect();
+    assert_eq!(slugs, ["b", "a"], "newest first");
+    assert_eq!(checked.archive.stories[0].story.story.front.tags, ["water"]);
+    assert_eq!(checked.archive.stories[1].people.len(), 1);
+}
+
+#[test]
+fn index_joins_people_stories_quotes_and_links_both_ways() {
+    let dir = archive(&[
+        ("content/stories/first.md", &story("First", "2025-01-01", "Okafor met Reyes. Okafor said \"yes\".\n")),
+        (
+            "content/stories/first.ann.toml",
+            "people = [\"mara-okafor\", \"tomas-reyes\"]\n[[quote]]\nid = \"okafor-yes\"\nspeaker = \"mara-okafor\"\nabout = [\"tomas-reyes\"]\ntext = \"yes\"\nprefix = \"said \\\"\"\n",
+        ),
+        ("content/stories/second.md", &story("Second", "2025-02-01", "Reyes replied to [the first story](story:first) and [Okafor](person:mara-okafor).\n")),
+        (
+            "content/stories/second.ann.toml",
+            "people = [\"tomas-reyes\"]\n[[quote]]\nspeaker = \"tomas-reyes\"\ntext = \"replied\"\nkind = \"indirect\"\n[[link]]\nstory = \"first\"\nrelation = \"follow-up\"\ntext = \"Reyes replied\"\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let a = &checked.archive;
+    let first = a.story_ids["first"];
+    let second = a.story_ids["second"];
+    let okafor = &a.people[a.person_ids["mara-okafor"].0];
+    let reyes = &a.people[a.person_ids["tomas-reyes"].0];
+    assert_eq!(okafor.stories, [(first, 2)], "mention count");
+    assert_eq!(reyes.stories, [(second, 1), (first, 1)], "newest first");
+    assert_eq!(okafor.appears_with, [(a.person_ids["tomas-reyes"], 1)]);
+    assert_eq!(reyes.quotes_about.len(), 1);
+    assert_eq!(a.quotes[okafor.quotes_by[0].0].quote.id, "okafor-yes");
+    let links = &a.stories[second.0].links_out;
+    assert_eq!(
+        links.len(),
+        1,
+        "the [[link]] and the story: link are one link"
+    );
+    assert_eq!(links[0].relation.as_deref(), Some("follow-up"));
+    assert_eq!(a.stories[first.0].backlinks[0].story, second);
+    assert_eq!(a.stories[first.0].related[0].0, second);
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_together() {
+    let dir = archive(&[
+        ("content/stories/a.md", &story("A", "2025-03-01", "Okafor said \"no\".\n")),
+        (
+            "content/stories/a.ann.toml",
+            "people = [\"mara-okafor\", \"nobody\"]\n[[quote]]\nspeaker = \"mara-okafr\"\ntext = \"no\"\n[[note]]\ntext = \"missing words\"\nbody = \"x\"\n",
+        ),
+        ("content/stories/b.md", "+++\ntitle = \"B\"\n+++\nNo date.\n"),
+        ("content/stories/c.ann.toml", "people = []\n"),
+    ]);
+    let found = messages(&checked(dir.path()));
+    for expected in [
+        "unknown person `nobody`",
+        "unknown person `mara-okafr`",
+        "`text` not found",
+        "missing field `date`",
+        "sidecar has no story",
+    ] {
+        assert!(
+            found.iter().any(|m| m.contains(expected)),
+            "{expected} not in {found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_example_archive_checks_without_errors_or_warnings() {
+    let checked = checked(&common::example());
+    assert!(checked.diagnostics.is_empty(), "{:#?}", messages(&checked));
+    assert!(checked.archive.stories.len() >= 8);
+    assert!(checked.archive.people.len() >= 12);
+    assert!(checked.archive.quotes.len() >= 25);
+}
