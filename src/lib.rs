@@ -21,5 +21,7 @@ pub mod diagnostics;
 pub mod index;
 pub mod load;
 pub mod markdown;
+pub mod render;
 pub mod source;
 pub mod suggest;
+pub mod write;
