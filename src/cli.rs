@@ -21,8 +21,24 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the site into a folder.
+    Build(BuildArgs),
     /// Report every error and warning in the archive, without writing anything.
     Check(CheckArgs),
+}
+
+/// Flags of `annalist build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The output folder (relative to the archive folder).
+    #[arg(short, long, default_value = "public")]
+    pub output: PathBuf,
+    /// Publish at this URL instead of `base_url` from archive.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Publish drafts too.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Flags of `annalist check`.

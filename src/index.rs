@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::anchor::{Anchored, AnchoredStory, LinkScheme, Quote, Span, Speaker};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::{Broken, PersonFile};
+use crate::load::{Broken, PageFile, PersonFile};
 use crate::suggest;
 
 /// Index of a story in [`Archive::stories`].
@@ -51,6 +51,8 @@ pub struct Archive {
     pub stories: Vec<StoryEntry>,
     /// Every quote.
     pub quotes: Vec<QuoteEntry>,
+    /// Content pages, by name.
+    pub pages: Vec<PageFile>,
     /// Person id → index.
     pub person_ids: HashMap<String, PersonId>,
     /// Story slug → index.
@@ -122,6 +124,7 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         config,
         people,
         mut stories,
+        pages,
         broken,
     } = anchored;
     let mut diagnostics = Vec::new();
@@ -196,6 +199,7 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         people: person_entries,
         stories: story_entries,
         quotes,
+        pages,
         person_ids,
         story_ids,
         quote_ids,

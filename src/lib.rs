@@ -6,13 +6,18 @@
 //! - [`anchor`]: selectors → spans of each story's reader-visible text → [`anchor::Anchored`]
 //! - [`index`]: people ↔ stories ↔ quotes, backlinks, related stories → [`index::Archive`]
 //!
-//! [`check`] runs them all and reports every [`diagnostics::Diagnostic`].
+//! - [`render`]: Markdown + spans → HTML through the theme's templates → files
+//! - [`write`]: files → the output folder, swapped in whole
+//!
+//! [`check`] runs load → anchor → index and reports every [`diagnostics::Diagnostic`];
+//! [`build`] runs every stage.
 #![warn(missing_docs)]
 // A Diagnostic is the error channel for content problems; it is built rarely and
 // carries its file and hint, so its size in a `Result` does not matter.
 #![allow(clippy::result_large_err)]
 
 pub mod anchor;
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use annalist::build::BuildOptions;
 use annalist::cli::{Cli, Command};
 use annalist::diagnostics::TextStyle;
 use clap::Parser;
@@ -15,6 +16,17 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Check(args) => annalist::check::check(&cli.root, args.strict, args.format, style),
+        Command::Build(args) => {
+            let options = BuildOptions {
+                root: cli.root.clone(),
+                output: args.output.clone(),
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+            };
+            let (text, code) = annalist::build::run(&options, style);
+            eprint!("{text}");
+            return ExitCode::from(code as u8);
+        }
     };
     match result {
         Ok(report) => {

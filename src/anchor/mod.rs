@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::load::{Broken, Corpus, PersonFile, QuoteKind, QuoteStatus, StoryFile};
+use crate::load::{Broken, Corpus, PageFile, PersonFile, QuoteKind, QuoteStatus, StoryFile};
 use crate::source::Source;
 pub use registry::Registry;
 pub use text::{InternalLink, LinkScheme, VisibleText};
@@ -160,6 +160,8 @@ pub struct Anchored {
     pub people: Vec<PersonFile>,
     /// Stories, in path order.
     pub stories: Vec<AnchoredStory>,
+    /// Content pages, as loaded.
+    pub pages: Vec<PageFile>,
     /// Files that did not parse, so references to them are not reported twice.
     pub broken: Broken,
 }
@@ -171,6 +173,7 @@ pub fn anchor(corpus: Corpus) -> (Anchored, Vec<Diagnostic>) {
         config,
         stories,
         people,
+        pages,
         broken,
         ..
     } = corpus;
@@ -198,6 +201,7 @@ pub fn anchor(corpus: Corpus) -> (Anchored, Vec<Diagnostic>) {
             config,
             people,
             stories: anchored,
+            pages,
             broken,
         },
         diagnostics,

@@ -5,10 +5,12 @@
 //! files that parsed are kept, so one run reports everything.
 
 pub mod frontmatter;
+pub mod page;
 pub mod parse;
 pub mod person;
 pub mod sidecar;
 pub mod story;
+pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::source::{display_path, Source, SourceFile};
+pub use page::{PageFile, PageFront};
 pub use person::{PersonFile, PersonFront, Role};
 pub use sidecar::{QuoteKind, QuoteStatus, Selector, Sidecar, SidecarFile};
 pub use story::{StoryFile, StoryFront};
@@ -36,6 +39,8 @@ pub struct Corpus {
     pub stories: Vec<StoryFile>,
     /// People that parsed, ordered by id.
     pub people: Vec<PersonFile>,
+    /// Content pages that parsed, ordered by name.
+    pub pages: Vec<PageFile>,
     /// Ids of people and slugs of stories whose files exist but did not parse:
     /// references to them are not reported again as unknown.
     pub broken: Broken,
@@ -86,6 +91,8 @@ pub enum LoadError {
 pub const STORIES_DIR: &str = "content/stories";
 /// The people registry folder.
 pub const PEOPLE_DIR: &str = "content/people";
+/// The content pages folder.
+pub const PAGES_DIR: &str = "content/pages";
 /// The suffix of annotation sidecars.
 pub const SIDECAR_SUFFIX: &str = ".ann.toml";
 
@@ -152,6 +159,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
             config_source,
             stories,
             people: loaded_people,
+            pages: load_pages(root, options, &mut diagnostics)?,
             broken,
         },
         diagnostics,
@@ -246,7 +254,12 @@ fn orphan_story_name(sidecar: &Path) -> PathBuf {
 }
 
 fn list_people_files(root: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let dir = root.join(PEOPLE_DIR);
+    list_markdown_files(root, PEOPLE_DIR)
+}
+
+/// The `.md` files directly inside `folder` (relative to `root`), sorted.
+fn list_markdown_files(root: &Path, folder: &str) -> Result<Vec<PathBuf>, LoadError> {
+    let dir = root.join(folder);
     let mut paths = Vec::new();
     if !dir.is_dir() {
         return Ok(paths);
@@ -262,7 +275,7 @@ fn list_people_files(root: &Path) -> Result<Vec<PathBuf>, LoadError> {
         })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".md") && !name.starts_with('.') && entry.path().is_file() {
-            paths.push(Path::new(PEOPLE_DIR).join(name));
+            paths.push(Path::new(folder).join(name));
         }
     }
     paths.sort();
@@ -368,6 +381,44 @@ fn load_person(root: &Path, path: &Path) -> Result<PersonFile, Diagnostic> {
     Ok(PersonFile {
         source,
         id,
+        front,
+        body: parts.body,
+    })
+}
+
+fn load_pages(
+    root: &Path,
+    options: LoadOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<PageFile>, LoadError> {
+    let mut pages = Vec::new();
+    for path in list_markdown_files(root, PAGES_DIR)? {
+        match load_page(root, &path) {
+            Ok(page) if page.front.draft && !options.drafts => {}
+            Ok(page) => pages.push(page),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Ok(pages)
+}
+
+fn load_page(root: &Path, path: &Path) -> Result<PageFile, Diagnostic> {
+    let source = match read_source(root, path) {
+        Ok(source) => source,
+        Err(ReadFailure::Content(d)) => return Err(d),
+        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+    };
+    let parts = frontmatter::split(&source)?;
+    let front: PageFront = frontmatter::parse(&source, &parts)?;
+    let name = file_stem(path);
+    if !is_valid_slug(&name) || page::RESERVED_NAMES.contains(&name.as_str()) {
+        return Err(Diagnostic::error(format!("a content page cannot be named `{name}`"))
+            .at_start(&source)
+            .hint("the file name becomes the page's URL: use lowercase letters, digits and hyphens, and not the name of a section of the site (stories, people, quotes, tags, …)"));
+    }
+    Ok(PageFile {
+        source,
+        name,
         front,
         body: parts.body,
     })

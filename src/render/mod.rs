@@ -2,5 +2,9 @@
 //! the archive's views go through the Tera templates to make the site's files.
 
 pub mod annotate;
+pub mod cards;
 pub mod highlight;
 pub mod marks;
+pub mod site;
+pub mod templates;
+pub mod views;

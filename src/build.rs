@@ -1,0 +1,152 @@
+//! `annalist build`: load, anchor, index, render and write the site.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::check;
+use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::load::{theme, LoadError, LoadOptions};
+use crate::render::site::render_site;
+use crate::render::templates::Templates;
+use crate::write::{write_site, WriteError, WriteSummary};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The archive folder.
+    pub root: PathBuf,
+    /// The output folder (relative paths are taken from `root`).
+    pub output: PathBuf,
+    /// Replaces `base_url` from `archive.toml`.
+    pub base_url: Option<String>,
+    /// Publish drafts too.
+    pub drafts: bool,
+}
+
+/// Why a build stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The archive could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The content has errors (already counted in the report).
+    #[error("the build failed: {0}")]
+    Content(String),
+    /// The output could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Warnings (and, on failure, errors) found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Stories, people, quotes and pages.
+    pub counts: (usize, usize, usize, usize),
+    /// Files written, unchanged, removed.
+    pub write: Option<WriteSummary>,
+    /// Wall time in milliseconds.
+    pub millis: u128,
+}
+
+/// Builds the site; on content errors returns the report with them and writes nothing.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
+    let started = Instant::now();
+    let checked = check::model(
+        &options.root,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    )
+    .map_err(|e| (e.into(), Vec::new()))?;
+    let mut archive = checked.archive;
+    let mut diagnostics = checked.diagnostics;
+    if let Some(url) = &options.base_url {
+        archive.config.base_url = url.clone();
+        if let Err((message, hint)) = archive.config.validate() {
+            diagnostics.push(Diagnostic::error(format!("--base-url: {message}")).hint(hint));
+        }
+    }
+    let theme = match theme::load_theme(&options.root, &archive.config.theme) {
+        Ok(theme) => Some(theme),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let fail = |diagnostics: Vec<Diagnostic>| {
+        let summary = diagnostics::summary(&diagnostics);
+        Err((BuildError::Content(summary), diagnostics))
+    };
+    let (errors, _) = diagnostics::counts(&diagnostics);
+    let Some(theme) = theme.filter(|_| errors == 0) else {
+        return fail(diagnostics);
+    };
+    let templates = match Templates::compile(&theme) {
+        Ok(t) => t,
+        Err(mut ds) => {
+            diagnostics.append(&mut ds);
+            return fail(diagnostics);
+        }
+    };
+    let rendered = match render_site(&archive, &theme, &templates) {
+        Ok(r) => r,
+        Err(mut ds) => {
+            diagnostics.append(&mut ds);
+            return fail(diagnostics);
+        }
+    };
+    let output = output_path(&options.root, &options.output);
+    let write = write_site(&output, rendered.files).map_err(|e| (e.into(), diagnostics.clone()))?;
+    Ok(BuildReport {
+        diagnostics,
+        output,
+        counts: (
+            archive.stories.len(),
+            archive.people.len(),
+            archive.quotes.len(),
+            rendered.pages,
+        ),
+        write: Some(write),
+        millis: started.elapsed().as_millis(),
+    })
+}
+
+/// The output folder: relative paths are taken from the archive folder.
+pub fn output_path(root: &Path, output: &Path) -> PathBuf {
+    if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        root.join(output)
+    }
+}
+
+/// Runs `build` for the command line: the text to print and the exit code.
+pub fn run(options: &BuildOptions, style: TextStyle) -> (String, i32) {
+    match build(options) {
+        Ok(report) => {
+            let mut out = diagnostics::render_text(&report.diagnostics, style);
+            let (stories, people, quotes, pages) = report.counts;
+            let write = report.write.unwrap_or_default();
+            out.push_str(&format!(
+                "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {})\n",
+                report.millis,
+                report.output.display(),
+                write.written,
+                write.unchanged,
+                write.removed
+            ));
+            (out, 0)
+        }
+        Err((error, diagnostics)) => {
+            let mut out = diagnostics::render_text(&diagnostics, style);
+            out.push_str(&format!(
+                "error: {error}\nthe previous output, if any, was left as it was\n"
+            ));
+            (out, 1)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The list views (cards) of stories, people and quotes, made once per build and
+//! shared by every page that lists them.
+
+use std::collections::BTreeMap;
+
+use super::marks::speaker_name;
+use super::views::{PersonCard, QuoteCard, SpeakerRef, StoryCard, StoryRef, TagRef};
+use crate::anchor::Speaker;
+use crate::date::Date;
+use crate::index::{Archive, StoryId};
+use crate::load::slugify;
+
+/// How long a derived summary may be, in chars.
+const SUMMARY_CHARS: usize = 280;
+
+/// Every card of the archive, indexed like the archive's vectors.
+#[derive(Debug)]
+pub struct Cards {
+    /// By [`StoryId`].
+    pub stories: Vec<StoryCard>,
+    /// By [`crate::index::PersonId`].
+    pub people: Vec<PersonCard>,
+    /// By [`crate::index::QuoteId`].
+    pub quotes: Vec<QuoteCard>,
+    /// Tags by slug: the name first seen and its stories, newest first.
+    pub tags: BTreeMap<String, (String, Vec<StoryId>)>,
+}
+
+impl Cards {
+    /// Makes every card.
+    pub fn new(archive: &Archive) -> Cards {
+        let stories: Vec<StoryCard> = archive.stories.iter().map(story_card).collect();
+        let people = archive
+            .people
+            .iter()
+            .map(|p| PersonCard {
+                id: p.file.id.clone(),
+                path: format!("people/{}/", p.file.id),
+                name: p.file.front.name.clone(),
+                description: p.file.front.description.clone(),
+                quote_count: p.quotes_by.len(),
+                story_count: p.stories.len(),
+            })
+            .collect();
+        let quotes = archive
+            .quotes
+            .iter()
+            .map(|q| quote_card(archive, q, &stories))
+            .collect();
+        let mut tags: BTreeMap<String, (String, Vec<StoryId>)> = BTreeMap::new();
+        for (i, entry) in archive.stories.iter().enumerate() {
+            for tag in &entry.story.story.front.tags {
+                let slot = tags
+                    .entry(slugify(tag))
+                    .or_insert_with(|| (tag.clone(), Vec::new()));
+                if !slot.1.contains(&StoryId(i)) {
+                    slot.1.push(StoryId(i));
+                }
+            }
+        }
+        tags.retain(|slug, _| !slug.is_empty());
+        Cards {
+            stories,
+            people,
+            quotes,
+            tags,
+        }
+    }
+}
+
+fn story_card(entry: &crate::index::StoryEntry) -> StoryCard {
+    let story = &entry.story.story;
+    let summary = story
+        .front
+        .summary
+        .clone()
+        .unwrap_or_else(|| first_paragraph(&entry.story.text.text));
+    StoryCard {
+        slug: story.slug.clone(),
+        path: format!("stories/{}/", story.slug),
+        title: story.front.title.clone(),
+        date: iso_date(&story.front.date),
+        date_display: display_date(&story.front.date),
+        source: story.front.source.clone(),
+        url: story.front.url.clone(),
+        authors: story.front.authors.clone(),
+        summary,
+        tags: story
+            .front
+            .tags
+            .iter()
+            .map(|t| TagRef {
+                name: t.clone(),
+                path: format!("tags/{}/", slugify(t)),
+            })
+            .filter(|t| t.path != "tags//")
+            .collect(),
+        quote_count: entry.quotes.len(),
+        people_count: entry.people.len(),
+    }
+}
+
+fn quote_card(
+    archive: &Archive,
+    entry: &crate::index::QuoteEntry,
+    stories: &[StoryCard],
+) -> QuoteCard {
+    let quote = &entry.quote;
+    let story = &stories[entry.story.0];
+    let text = &archive.stories[entry.story.0].story.text;
+    let speaker = match &quote.speaker {
+        Speaker::Person(id) => SpeakerRef {
+            name: speaker_name(archive, &quote.speaker),
+            path: format!("people/{id}/"),
+            unnamed: false,
+        },
+        Speaker::Unnamed(description) => SpeakerRef {
+            name: description.clone(),
+            path: String::new(),
+            unnamed: true,
+        },
+    };
+    QuoteCard {
+        id: quote.id.clone(),
+        path: format!("quotes/{}/", quote.id),
+        anchor_path: format!("{}#q-{}", story.path, quote.id),
+        words: one_line(text.slice(quote.span.range())),
+        speaker,
+        kind: quote.kind.as_str(),
+        status: quote.status.as_str(),
+        date: iso_date(&quote.said),
+        date_display: display_date(&quote.said),
+        story: StoryRef {
+            path: story.path.clone(),
+            title: story.title.clone(),
+            source: story.source.clone(),
+            date_display: story.date_display.clone(),
+        },
+        via: quote.via.clone(),
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso_date(date: &Date) -> String {
+    date.day.format("%Y-%m-%d").to_string()
+}
+
+/// `14 March 2025`.
+pub fn display_date(date: &Date) -> String {
+    date.day.format("%-d %B %Y").to_string()
+}
+
+/// Text on one line, with runs of white space folded.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first paragraph of visible text, cut at a word boundary.
+fn first_paragraph(text: &str) -> String {
+    let paragraph = text
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty())
+        .unwrap_or("");
+    let paragraph = one_line(paragraph);
+    if paragraph.chars().count() <= SUMMARY_CHARS {
+        return paragraph;
+    }
+    let cut: String = paragraph.chars().take(SUMMARY_CHARS).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(head, _)| head)
+        .to_string();
+    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_first_paragraphs_are_cut_at_a_word() {
+        let text = format!("{}\n\nSecond.", "word ".repeat(100));
+        let summary = first_paragraph(&text);
+        assert!(summary.ends_with("word\u{2026}"), "{summary}");
+        assert!(summary.chars().count() <= SUMMARY_CHARS + 1);
+        assert_eq!(first_paragraph("Short one.\n\nTwo."), "Short one.");
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        let date = Date::parse("2025-03-04").unwrap();
+        assert_eq!(display_date(&date), "4 March 2025");
+        assert_eq!(iso_date(&date), "2025-03-04");
+    }
+}

@@ -1,0 +1,744 @@
+//! Every page of the site, rendered through the templates into output files.
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use rayon::prelude::*;
+
+use super::annotate::annotate;
+use super::cards::{display_date, iso_date, one_line, Cards};
+use super::highlight::{stylesheet, Highlighter};
+use super::marks::{inline_markdown, story_marks};
+use super::templates::Templates;
+use super::views::*;
+use crate::anchor::text::visible_text;
+use crate::anchor::Speaker;
+use crate::diagnostics::Diagnostic;
+use crate::index::{Archive, PersonId, QuoteId, StoryId};
+use crate::load::theme::ThemeFiles;
+use crate::load::QuoteStatus;
+use crate::write::OutputFile;
+
+/// Stories on one page of `/stories/`.
+pub const STORIES_PER_PAGE: usize = 30;
+/// Quotes on one page of `/quotes/`.
+pub const QUOTES_PER_PAGE: usize = 50;
+/// Items in each list of the home page.
+const HOME_ITEMS: usize = 8;
+
+/// The rendered site.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Every file to write.
+    pub files: Vec<OutputFile>,
+    /// How many of them are HTML pages.
+    pub pages: usize,
+}
+
+/// Shared by every page: the archive, its cards and the templates.
+struct Renderer<'a> {
+    archive: &'a Archive,
+    cards: Cards,
+    templates: &'a Templates,
+    site: SiteView,
+    base_url: String,
+    highlighter: Highlighter,
+}
+
+/// Renders every page and static file of the archive.
+pub fn render_site(
+    archive: &Archive,
+    theme: &ThemeFiles,
+    templates: &Templates,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let base_url = normalize_base_url(&archive.config.base_url);
+    let cards = Cards::new(archive);
+    let has_code = archive.stories.iter().any(|s| {
+        s.story.text.events.iter().any(|(e, _)| {
+            matches!(
+                e,
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
+            )
+        })
+    });
+    let site = SiteView {
+        title: archive.config.title.clone(),
+        description: archive.config.description.clone(),
+        language: archive.config.language.clone(),
+        base_url: base_url.clone(),
+        generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
+        counts: Counts {
+            stories: archive.stories.len(),
+            people: archive.people.len(),
+            quotes: archive.quotes.len(),
+            tags: cards.tags.len(),
+        },
+        has_code,
+    };
+    let r = Renderer {
+        archive,
+        cards,
+        templates,
+        site,
+        base_url,
+        highlighter: Highlighter::new(),
+    };
+    let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
+    results.push(r.home());
+    results.extend(r.story_lists());
+    results.par_extend(
+        (0..archive.stories.len())
+            .into_par_iter()
+            .map(|i| r.story(StoryId(i))),
+    );
+    results.push(r.people_index());
+    results.par_extend(
+        (0..archive.people.len())
+            .into_par_iter()
+            .map(|i| r.person(PersonId(i))),
+    );
+    results.extend(r.quote_lists());
+    results.push(r.quotes_by_speaker());
+    results.par_extend(
+        (0..archive.quotes.len())
+            .into_par_iter()
+            .map(|i| r.quote(QuoteId(i))),
+    );
+    results.push(r.tags_index());
+    results.extend(r.cards.tags.keys().map(|slug| r.tag(slug)));
+    results.extend(archive.pages.iter().map(|p| r.content_page(p)));
+    results.push(r.not_found());
+
+    let mut files = Vec::with_capacity(results.len() + theme.statics.len() + 1);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d)
+                if !errors
+                    .iter()
+                    .any(|e| e.message == d.message && e.hint == d.hint) =>
+            {
+                errors.push(d)
+            }
+            Err(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let pages = files.len();
+    for file in &theme.statics {
+        files.push(OutputFile {
+            path: file.path.clone(),
+            bytes: file.bytes.clone(),
+        });
+    }
+    if has_code {
+        let css = stylesheet(
+            &archive.config.markdown.highlight_theme,
+            "base16-ocean.dark",
+        );
+        files.push(OutputFile {
+            path: "highlight.css".into(),
+            bytes: css.into_bytes(),
+        });
+    }
+    Ok(Rendered { files, pages })
+}
+
+/// The base URL with exactly one trailing `/`.
+pub fn normalize_base_url(url: &str) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+/// The relative path from a page at `path` (`stories/x/`) back to the root (`../../`).
+pub fn root_for(path: &str) -> String {
+    "../".repeat(path.split('/').filter(|s| !s.is_empty()).count())
+}
+
+impl Renderer<'_> {
+    fn meta(&self, kind: &'static str, title: &str, description: &str, path: &str) -> PageMeta {
+        PageMeta {
+            title: title.to_string(),
+            description: if description.is_empty() {
+                self.site.description.clone()
+            } else {
+                one_line(description)
+            },
+            root: root_for(path),
+            path: path.to_string(),
+            canonical: format!("{}{}", self.base_url, path),
+            kind,
+        }
+    }
+
+    fn page<V: serde::Serialize>(
+        &self,
+        template: &str,
+        meta: PageMeta,
+        key: &'static str,
+        value: &V,
+    ) -> Result<OutputFile, Diagnostic> {
+        let html = self
+            .templates
+            .render(template, &self.site, &meta, key, value)?;
+        let path = if meta.kind == "404" {
+            "404.html".to_string()
+        } else {
+            format!("{}index.html", meta.path)
+        };
+        Ok(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let mut most_quoted: Vec<&PersonCard> = self
+            .cards
+            .people
+            .iter()
+            .filter(|p| p.quote_count > 0)
+            .collect();
+        most_quoted.sort_by(|a, b| b.quote_count.cmp(&a.quote_count).then(a.name.cmp(&b.name)));
+        let home = HomePage {
+            latest: self
+                .cards
+                .stories
+                .iter()
+                .take(HOME_ITEMS)
+                .cloned()
+                .collect(),
+            most_quoted: most_quoted.into_iter().take(HOME_ITEMS).cloned().collect(),
+            recent_quotes: self
+                .quotes_newest_first()
+                .into_iter()
+                .take(HOME_ITEMS)
+                .map(|q| self.cards.quotes[q.0].clone())
+                .collect(),
+        };
+        let meta = self.meta("home", &self.site.title, &self.site.description, "");
+        self.page("index.html", meta, "home", &home)
+    }
+
+    fn story_lists(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let cards = &self.cards.stories;
+        paginate(cards.len(), STORIES_PER_PAGE, "stories/")
+            .into_iter()
+            .map(|(range, pager, path)| {
+                let title = if pager.current == 1 {
+                    "Stories".to_string()
+                } else {
+                    format!("Stories, page {}", pager.current)
+                };
+                let list = StoryList {
+                    stories: cards[range].to_vec(),
+                    pager,
+                };
+                self.page(
+                    "stories.html",
+                    self.meta("stories", &title, "", &path),
+                    "list",
+                    &list,
+                )
+            })
+            .collect()
+    }
+
+    fn story(&self, id: StoryId) -> Result<OutputFile, Diagnostic> {
+        let entry = &self.archive.stories[id.0];
+        let card = self.cards.stories[id.0].clone();
+        let meta = self.meta("story", &card.title, &card.summary, &card.path);
+        let marks = story_marks(self.archive, entry, &meta.root);
+        let html = annotate(&entry.story.text, &marks, &meta.root, &self.highlighter);
+        let mut people: Vec<PersonInStory> = entry
+            .people
+            .iter()
+            .map(|&(p, mentions)| PersonInStory {
+                person: self.cards.people[p.0].clone(),
+                mentions,
+            })
+            .collect();
+        people.sort_by(|a, b| {
+            b.mentions
+                .cmp(&a.mentions)
+                .then(a.person.name.cmp(&b.person.name))
+        });
+        let mut quotes = entry.quotes.clone();
+        quotes.sort_by_key(|q| self.archive.quotes[q.0].quote.span.start);
+        let link = |l: &crate::index::Link| StoryLinkView {
+            story: self.cards.stories[l.story.0].clone(),
+            relation: l.relation.clone(),
+        };
+        let front = &entry.story.story.front;
+        let story = StoryPage {
+            updated: front.updated.as_ref().map(iso_date),
+            updated_display: front.updated.as_ref().map(display_date),
+            html,
+            people,
+            quotes: quotes
+                .iter()
+                .map(|q| self.cards.quotes[q.0].clone())
+                .collect(),
+            links_out: entry.links_out.iter().map(link).collect(),
+            backlinks: entry.backlinks.iter().map(link).collect(),
+            related: entry
+                .related
+                .iter()
+                .map(|(s, _)| self.cards.stories[s.0].clone())
+                .collect(),
+            note_count: entry.story.notes.len(),
+            card,
+        };
+        self.page("story.html", meta, "story", &story)
+    }
+
+    fn people_index(&self) -> Result<OutputFile, Diagnostic> {
+        let mut people: Vec<&PersonCard> = self.cards.people.iter().collect();
+        people.sort_by_key(|p| (p.name.to_lowercase(), p.id.clone()));
+        let mut letters: Vec<Letter> = Vec::new();
+        for person in people {
+            let letter = person
+                .name
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .filter(char::is_ascii_alphabetic)
+                .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
+            match letters.last_mut() {
+                Some(last) if last.letter == letter => last.people.push(person.clone()),
+                _ => letters.push(Letter {
+                    letter,
+                    people: vec![person.clone()],
+                }),
+            }
+        }
+        self.page(
+            "people.html",
+            self.meta("people", "People", "", "people/"),
+            "letters",
+            &letters,
+        )
+    }
+
+    fn person(&self, id: PersonId) -> Result<OutputFile, Diagnostic> {
+        let entry = &self.archive.people[id.0];
+        let card = self.cards.people[id.0].clone();
+        let meta = self.meta(
+            "person",
+            &card.name,
+            card.description.as_deref().unwrap_or(""),
+            &card.path,
+        );
+        let newest = |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<QuoteCard> {
+            ids.iter()
+                .rev()
+                .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
+                .map(|q| self.cards.quotes[q.0].clone())
+                .collect()
+        };
+        let front = &entry.file.front;
+        let bio = visible_text(
+            entry.file.biography(),
+            0,
+            crate::markdown::options(&self.archive.config.markdown),
+        );
+        let person = PersonPage {
+            aliases: front.aliases.clone(),
+            roles: front
+                .roles
+                .iter()
+                .map(|r| RoleView {
+                    title: r.title.clone(),
+                    from: r.from.as_ref().map(display_date),
+                    to: r.to.as_ref().map(display_date),
+                })
+                .collect(),
+            links: front
+                .links
+                .iter()
+                .map(|(kind, url)| ExternalLink {
+                    kind: kind.clone(),
+                    url: url.clone(),
+                })
+                .collect(),
+            image: front.image.clone(),
+            bio_html: annotate(&bio, &[], &meta.root, &self.highlighter),
+            quotes: newest(&entry.quotes_by, Some(QuoteStatus::Verified)),
+            quotes_disputed: newest(&entry.quotes_by, Some(QuoteStatus::Disputed)),
+            quotes_misattributed: newest(&entry.quotes_by, Some(QuoteStatus::Misattributed)),
+            quotes_about: newest(&entry.quotes_about, None),
+            stories: entry
+                .stories
+                .iter()
+                .map(|&(s, mentions)| StoryAppearance {
+                    story: self.cards.stories[s.0].clone(),
+                    mentions,
+                })
+                .collect(),
+            appears_with: entry
+                .appears_with
+                .iter()
+                .map(|&(p, count)| CoAppearance {
+                    person: self.cards.people[p.0].clone(),
+                    count,
+                })
+                .collect(),
+            card,
+        };
+        self.page("person.html", meta, "person", &person)
+    }
+
+    fn quotes_newest_first(&self) -> Vec<QuoteId> {
+        let mut ids: Vec<QuoteId> = (0..self.archive.quotes.len()).map(QuoteId).collect();
+        ids.sort_by(|a, b| {
+            let (qa, qb) = (&self.archive.quotes[a.0], &self.archive.quotes[b.0]);
+            qb.quote
+                .said
+                .cmp(&qa.quote.said)
+                .then(qa.story.cmp(&qb.story))
+                .then(qa.quote.span.start.cmp(&qb.quote.span.start))
+        });
+        ids
+    }
+
+    fn quote_lists(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let ordered = self.quotes_newest_first();
+        paginate(ordered.len(), QUOTES_PER_PAGE, "quotes/")
+            .into_iter()
+            .map(|(range, pager, path)| {
+                let title = if pager.current == 1 {
+                    "Quotes".to_string()
+                } else {
+                    format!("Quotes, page {}", pager.current)
+                };
+                let list = QuoteList {
+                    quotes: ordered[range]
+                        .iter()
+                        .map(|q| self.cards.quotes[q.0].clone())
+                        .collect(),
+                    pager,
+                };
+                self.page(
+                    "quotes.html",
+                    self.meta("quotes", &title, "", &path),
+                    "list",
+                    &list,
+                )
+            })
+            .collect()
+    }
+
+    fn quotes_by_speaker(&self) -> Result<OutputFile, Diagnostic> {
+        let mut groups: BTreeMap<(bool, String, String), Vec<QuoteId>> = BTreeMap::new();
+        for id in self.quotes_newest_first() {
+            let card = &self.cards.quotes[id.0];
+            let key = (
+                card.speaker.unnamed,
+                card.speaker.name.to_lowercase(),
+                card.speaker.path.clone(),
+            );
+            groups.entry(key).or_default().push(id);
+        }
+        let speakers: Vec<SpeakerQuotes> = groups
+            .into_values()
+            .enumerate()
+            .map(|(i, ids)| {
+                let speaker = self.cards.quotes[ids[0].0].speaker.clone();
+                let anchor = match &self.archive.quotes[ids[0].0].quote.speaker {
+                    Speaker::Person(id) => format!("s-{id}"),
+                    Speaker::Unnamed(_) => format!("s-unnamed-{}", i + 1),
+                };
+                SpeakerQuotes {
+                    speaker,
+                    anchor,
+                    quotes: ids.iter().map(|q| self.cards.quotes[q.0].clone()).collect(),
+                }
+            })
+            .collect();
+        self.page(
+            "quotes_by_speaker.html",
+            self.meta("speakers", "Quotes by speaker", "", "quotes/by-speaker/"),
+            "speakers",
+            &speakers,
+        )
+    }
+
+    fn quote(&self, id: QuoteId) -> Result<OutputFile, Diagnostic> {
+        let entry = &self.archive.quotes[id.0];
+        let card = self.cards.quotes[id.0].clone();
+        let story = &self.archive.stories[entry.story.0].story;
+        let title = format!(
+            "{}: \u{201C}{}\u{201D}",
+            card.speaker.name,
+            truncate_words(&card.words, 12)
+        );
+        let meta = self.meta("quote", &title, &card.words, &card.path);
+        let original_url = story.story.front.url.as_ref().map(|url| {
+            format!(
+                "{}{}",
+                url.split('#').next().unwrap_or(url),
+                text_fragment(&card.words)
+            )
+        });
+        let citation = format!(
+            "{}: \u{201C}{}\u{201D} {}{}, {}. {}{}",
+            card.speaker.name,
+            card.words,
+            card.story.title,
+            card.story
+                .source
+                .as_ref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default(),
+            card.story.date_display,
+            self.base_url,
+            card.path
+        );
+        let quote = QuotePage {
+            context_html: context_html(&story.text, entry.quote.span.range()),
+            note_html: entry
+                .quote
+                .note
+                .as_ref()
+                .map(|n| inline_markdown(n, &meta.root)),
+            about: entry
+                .about
+                .iter()
+                .map(|p| self.cards.people[p.0].clone())
+                .collect(),
+            original_url,
+            citation,
+            card,
+        };
+        self.page("quote.html", meta, "quote", &quote)
+    }
+
+    fn tags_index(&self) -> Result<OutputFile, Diagnostic> {
+        let mut tags: Vec<TagCard> = self
+            .cards
+            .tags
+            .iter()
+            .map(|(slug, (name, stories))| TagCard {
+                name: name.clone(),
+                path: format!("tags/{slug}/"),
+                count: stories.len(),
+            })
+            .collect();
+        tags.sort_by_key(|t| t.name.to_lowercase());
+        self.page(
+            "tags.html",
+            self.meta("tags", "Tags", "", "tags/"),
+            "tags",
+            &tags,
+        )
+    }
+
+    fn tag(&self, slug: &str) -> Result<OutputFile, Diagnostic> {
+        let (name, stories) = &self.cards.tags[slug];
+        let tag = TagPage {
+            name: name.clone(),
+            stories: stories
+                .iter()
+                .map(|s| self.cards.stories[s.0].clone())
+                .collect(),
+        };
+        let path = format!("tags/{slug}/");
+        self.page(
+            "tag.html",
+            self.meta("tag", &format!("Tag: {name}"), "", &path),
+            "tag",
+            &tag,
+        )
+    }
+
+    fn content_page(&self, page: &crate::load::PageFile) -> Result<OutputFile, Diagnostic> {
+        let path = format!("{}/", page.name);
+        let meta = self.meta(
+            "page",
+            &page.front.title,
+            page.front.description.as_deref().unwrap_or(""),
+            &path,
+        );
+        let text = visible_text(
+            page.markdown(),
+            0,
+            crate::markdown::options(&self.archive.config.markdown),
+        );
+        let content = ContentPage {
+            title: page.front.title.clone(),
+            html: annotate(&text, &[], &meta.root, &self.highlighter),
+        };
+        self.page("page.html", meta, "content", &content)
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        // Served at any depth, so its links start from the site's absolute path.
+        let mut meta = self.meta("404", "Page not found", "", "404.html");
+        meta.root = base_path(&self.base_url);
+        meta.canonical = format!("{}404.html", self.base_url);
+        self.page("404.html", meta, "missing", &())
+    }
+}
+
+/// The path part of a base URL (`https://x.github.io/repo/` → `/repo/`).
+pub fn base_path(base_url: &str) -> String {
+    let without_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match without_scheme.find('/') {
+        Some(i) => without_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// Splits `count` items into pages: (item range, pager, page path).
+fn paginate(
+    count: usize,
+    per_page: usize,
+    first: &str,
+) -> Vec<(std::ops::Range<usize>, Pager, String)> {
+    let total = count.div_ceil(per_page).max(1);
+    let path_of = |n: usize| {
+        if n == 1 {
+            first.to_string()
+        } else {
+            format!("{first}page/{n}/")
+        }
+    };
+    (1..=total)
+        .map(|n| {
+            let range = (n - 1) * per_page..(n * per_page).min(count);
+            let pager = Pager {
+                current: n,
+                total,
+                prev_path: (n > 1).then(|| path_of(n - 1)),
+                next_path: (n < total).then(|| path_of(n + 1)),
+                pages: (1..=total)
+                    .map(|m| PagerLink {
+                        number: m,
+                        path: path_of(m),
+                        current: m == n,
+                    })
+                    .collect(),
+            };
+            (range, pager, path_of(n))
+        })
+        .collect()
+}
+
+/// The paragraph of visible text holding `span`, escaped, with the span in `<mark>`.
+fn context_html(text: &crate::anchor::VisibleText, span: std::ops::Range<usize>) -> String {
+    let whole = &text.text;
+    let start_byte = text.byte(span.start);
+    let end_byte = text.byte(span.end);
+    let para_start = whole[..start_byte].rfind("\n\n").map_or(0, |i| i + 2);
+    let para_end = whole[end_byte..]
+        .find("\n\n")
+        .map_or(whole.len(), |i| end_byte + i);
+    format!(
+        "{}<mark>{}</mark>{}",
+        escape(&one_line_keep_edges(&whole[para_start..start_byte])),
+        escape(&one_line(&whole[start_byte..end_byte])),
+        escape(&one_line_keep_edges(&whole[end_byte..para_end]))
+    )
+}
+
+fn one_line_keep_edges(text: &str) -> String {
+    let lead = if text.starts_with(char::is_whitespace) && !text.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    let trail = if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    let inner = one_line(text);
+    if inner.is_empty() {
+        return if text.is_empty() {
+            String::new()
+        } else {
+            " ".to_string()
+        };
+    }
+    format!("{lead}{inner}{trail}")
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+fn truncate_words(text: &str, words: usize) -> String {
+    let all: Vec<&str> = text.split_whitespace().collect();
+    if all.len() <= words {
+        text.to_string()
+    } else {
+        format!("{}\u{2026}", all[..words].join(" "))
+    }
+}
+
+/// A text fragment (`#:~:text=…`) that highlights `words` on the original page:
+/// the words themselves, or their first and last four words when long.
+pub fn text_fragment(words: &str) -> String {
+    let encode = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let list: Vec<&str> = words.split_whitespace().collect();
+    if list.len() <= 8 {
+        format!("#:~:text={}", encode(&list.join(" ")))
+    } else {
+        let start = list[..4].join(" ");
+        let end = list[list.len() - 4..].join(" ");
+        format!("#:~:text={},{}", encode(&start), encode(&end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_paths_climb_one_level_per_segment() {
+        assert_eq!(root_for(""), "");
+        assert_eq!(root_for("stories/"), "../");
+        assert_eq!(root_for("stories/x/"), "../../");
+        assert_eq!(root_for("stories/page/2/"), "../../../");
+    }
+
+    #[test]
+    fn base_url_path_and_normalisation() {
+        assert_eq!(
+            normalize_base_url("https://a.github.io/repo"),
+            "https://a.github.io/repo/"
+        );
+        assert_eq!(base_path("https://a.github.io/repo/"), "/repo/");
+        assert_eq!(base_path("http://127.0.0.1:1111/"), "/");
+    }
+
+    #[test]
+    fn text_fragments_encode_and_shorten() {
+        assert_eq!(
+            text_fragment("we will not sign"),
+            "#:~:text=we%20will%20not%20sign"
+        );
+        assert_eq!(text_fragment("a-b, c"), "#:~:text=a%2Db%2C%20c");
+        let long = text_fragment("one two three four five six seven eight nine ten");
+        assert_eq!(
+            long,
+            "#:~:text=one%20two%20three%20four,seven%20eight%20nine%20ten"
+        );
+    }
+
+    #[test]
+    fn pagination_paths_and_ranges() {
+        let pages = paginate(65, 30, "stories/");
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[0].2, "stories/");
+        assert_eq!(pages[2].2, "stories/page/3/");
+        assert_eq!(pages[2].0, 60..65);
+        assert_eq!(pages[1].1.prev_path.as_deref(), Some("stories/"));
+        assert_eq!(paginate(0, 30, "quotes/").len(), 1);
+    }
+}

@@ -1,0 +1,398 @@
+//! What templates see: plain, documented structs made from the archive, never
+//! the model itself (see `docs/templates.md`).
+//!
+//! Every `path` is relative to the site root and ends in `/` for pages
+//! (`stories/water-deal/`). Templates write links as `{{ page.root }}{{ x.path }}`,
+//! where `page.root` leads from the page being rendered back to the root
+//! (`../../`), so one build works under any path on any host.
+
+use serde::Serialize;
+
+/// The archive as a whole; given to every template as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// The archive's title.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// Its language (BCP 47).
+    pub language: String,
+    /// The absolute URL it is published at, ending in `/`.
+    pub base_url: String,
+    /// `annalist X.Y.Z`, for the generator meta tag.
+    pub generator: String,
+    /// Counts shown in footers and on the home page.
+    pub counts: Counts,
+    /// Whether the theme should link the highlighting stylesheet.
+    pub has_code: bool,
+}
+
+/// How much the archive holds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Counts {
+    /// Stories.
+    pub stories: usize,
+    /// People.
+    pub people: usize,
+    /// Quotes.
+    pub quotes: usize,
+    /// Tags.
+    pub tags: usize,
+}
+
+/// The page being rendered; given to every template as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The page title (without the site title).
+    pub title: String,
+    /// One-line description for meta tags.
+    pub description: String,
+    /// The path from this page back to the site root (`""`, `"../"`, `"../../"`; the 404 page gets the base URL's path).
+    pub root: String,
+    /// This page's path from the root (`stories/water-deal/`; `""` for the home page).
+    pub path: String,
+    /// The absolute URL of this page.
+    pub canonical: String,
+    /// Which kind of page: `home`, `stories`, `story`, `people`, `person`, `quotes`, `speakers`, `quote`, `tags`, `tag`, `page`, `404`.
+    pub kind: &'static str,
+}
+
+/// A link to a tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRef {
+    /// The tag as written.
+    pub name: String,
+    /// `tags/SLUG/`.
+    pub path: String,
+}
+
+/// A story in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryCard {
+    /// The story's slug.
+    pub slug: String,
+    /// `stories/SLUG/`.
+    pub path: String,
+    /// The headline.
+    pub title: String,
+    /// Publication date, `YYYY-MM-DD` (for `<time datetime>`).
+    pub date: String,
+    /// Publication date for readers (`14 March 2025`).
+    pub date_display: String,
+    /// The publication.
+    pub source: Option<String>,
+    /// The original's address.
+    pub url: Option<String>,
+    /// Who wrote it.
+    pub authors: Vec<String>,
+    /// The summary (plain text): given, or the first paragraph.
+    pub summary: String,
+    /// Topics.
+    pub tags: Vec<TagRef>,
+    /// How many quotes it holds.
+    pub quote_count: usize,
+    /// How many people appear in it.
+    pub people_count: usize,
+}
+
+/// A person in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonCard {
+    /// The id.
+    pub id: String,
+    /// `people/ID/`.
+    pub path: String,
+    /// Full name.
+    pub name: String,
+    /// One line on who they are.
+    pub description: Option<String>,
+    /// Quotes by them.
+    pub quote_count: usize,
+    /// Stories they appear in.
+    pub story_count: usize,
+}
+
+/// Who said a quote.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerRef {
+    /// The name, or the unnamed source's description.
+    pub name: String,
+    /// `people/ID/`, or empty for an unnamed source.
+    pub path: String,
+    /// Whether the source is unnamed.
+    pub unnamed: bool,
+}
+
+/// A quote in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteCard {
+    /// The id.
+    pub id: String,
+    /// `quotes/ID/`.
+    pub path: String,
+    /// The spot in the story: `stories/SLUG/#q-ID`.
+    pub anchor_path: String,
+    /// The words, as plain text.
+    pub words: String,
+    /// Who said them.
+    pub speaker: SpeakerRef,
+    /// `direct`, `partial`, `indirect` or `written`.
+    pub kind: &'static str,
+    /// `verified`, `disputed` or `misattributed`.
+    pub status: &'static str,
+    /// When said, `YYYY-MM-DD`.
+    pub date: String,
+    /// When said, for readers.
+    pub date_display: String,
+    /// The story it is in.
+    pub story: StoryRef,
+    /// Who first reported it, if not the story.
+    pub via: Option<String>,
+}
+
+/// A short link to a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryRef {
+    /// `stories/SLUG/`.
+    pub path: String,
+    /// The headline.
+    pub title: String,
+    /// The publication.
+    pub source: Option<String>,
+    /// Publication date for readers.
+    pub date_display: String,
+}
+
+/// A person in a story, with how often they are mentioned.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonInStory {
+    /// The person.
+    pub person: PersonCard,
+    /// Mentions in this story.
+    pub mentions: usize,
+}
+
+/// A link between stories.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryLinkView {
+    /// The other story.
+    pub story: StoryCard,
+    /// How they relate (`follow-up`, …), if said.
+    pub relation: Option<String>,
+}
+
+/// Everything on a story's page; given to `story.html` as `story`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryPage {
+    /// The story's card fields.
+    #[serde(flatten)]
+    pub card: StoryCard,
+    /// Last change, `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    /// Last change, for readers.
+    pub updated_display: Option<String>,
+    /// The annotated body (HTML; print with `| safe`).
+    pub html: String,
+    /// Its people, most mentioned first.
+    pub people: Vec<PersonInStory>,
+    /// Its quotes, in text order.
+    pub quotes: Vec<QuoteCard>,
+    /// Stories it links to.
+    pub links_out: Vec<StoryLinkView>,
+    /// Stories that link to it.
+    pub backlinks: Vec<StoryLinkView>,
+    /// The most related stories.
+    pub related: Vec<StoryCard>,
+    /// How many margin notes it has.
+    pub note_count: usize,
+}
+
+/// An office held.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleView {
+    /// What the role was.
+    pub title: String,
+    /// From, for readers.
+    pub from: Option<String>,
+    /// To, for readers (absent while it lasts).
+    pub to: Option<String>,
+}
+
+/// A link about a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalLink {
+    /// The kind (`wikidata`, `homepage`, …).
+    pub kind: String,
+    /// The address.
+    pub url: String,
+}
+
+/// A story a person appears in.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryAppearance {
+    /// The story.
+    pub story: StoryCard,
+    /// Mentions of the person in it.
+    pub mentions: usize,
+}
+
+/// A person who appears alongside another.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoAppearance {
+    /// The other person.
+    pub person: PersonCard,
+    /// Stories they share.
+    pub count: usize,
+}
+
+/// Everything on a person's page; given to `person.html` as `person`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPage {
+    /// The person's card fields.
+    #[serde(flatten)]
+    pub card: PersonCard,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// Offices held.
+    pub roles: Vec<RoleView>,
+    /// Other pages about them.
+    pub links: Vec<ExternalLink>,
+    /// A picture's address, if any.
+    pub image: Option<String>,
+    /// The biography (HTML; print with `| safe`).
+    pub bio_html: String,
+    /// Their verified quotes, newest first.
+    pub quotes: Vec<QuoteCard>,
+    /// Their disputed quotes, newest first.
+    pub quotes_disputed: Vec<QuoteCard>,
+    /// Quotes attributed to them wrongly, newest first.
+    pub quotes_misattributed: Vec<QuoteCard>,
+    /// Quotes about them, newest first.
+    pub quotes_about: Vec<QuoteCard>,
+    /// Stories they appear in, newest first.
+    pub stories: Vec<StoryAppearance>,
+    /// People they appear with, most often first.
+    pub appears_with: Vec<CoAppearance>,
+}
+
+/// Everything on a quote's page; given to `quote.html` as `quote`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotePage {
+    /// The quote's card fields.
+    #[serde(flatten)]
+    pub card: QuoteCard,
+    /// The paragraph around it, with the words in `<mark>` (HTML; `| safe`).
+    pub context_html: String,
+    /// The editor's note (HTML; `| safe`), if any.
+    pub note_html: Option<String>,
+    /// Who it is about.
+    pub about: Vec<PersonCard>,
+    /// The original story's address with a text fragment that highlights the words, if the story has a `url`.
+    pub original_url: Option<String>,
+    /// A ready-to-copy citation (plain text).
+    pub citation: String,
+}
+
+/// Pagination of a long list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    /// This page's number, from 1.
+    pub current: usize,
+    /// How many pages.
+    pub total: usize,
+    /// The previous page's path, if any.
+    pub prev_path: Option<String>,
+    /// The next page's path, if any.
+    pub next_path: Option<String>,
+    /// Every page, for a numbered list.
+    pub pages: Vec<PagerLink>,
+}
+
+/// One page of a pager.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Its path.
+    pub path: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
+}
+
+/// A page of stories; given to `stories.html` as `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryList {
+    /// The stories on this page, newest first.
+    pub stories: Vec<StoryCard>,
+    /// Where this page is among the others.
+    pub pager: Pager,
+}
+
+/// A page of quotes; given to `quotes.html` as `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteList {
+    /// The quotes on this page, newest first.
+    pub quotes: Vec<QuoteCard>,
+    /// Where this page is among the others.
+    pub pager: Pager,
+}
+
+/// One speaker's quotes; `quotes_by_speaker.html` gets a list of these as `speakers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerQuotes {
+    /// Who.
+    pub speaker: SpeakerRef,
+    /// An anchor id for this group (`s-ID`).
+    pub anchor: String,
+    /// Their quotes, newest first.
+    pub quotes: Vec<QuoteCard>,
+}
+
+/// People whose names sort under one letter; `people.html` gets a list of these as `letters`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Letter {
+    /// The letter (`A`…`Z`, or `#`).
+    pub letter: String,
+    /// The people, by name.
+    pub people: Vec<PersonCard>,
+}
+
+/// A tag with its story count; `tags.html` gets a list of these as `tags`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagCard {
+    /// The tag as written.
+    pub name: String,
+    /// `tags/SLUG/`.
+    pub path: String,
+    /// How many stories carry it.
+    pub count: usize,
+}
+
+/// A tag's page; given to `tag.html` as `tag`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagPage {
+    /// The tag as written.
+    pub name: String,
+    /// Its stories, newest first.
+    pub stories: Vec<StoryCard>,
+}
+
+/// The home page; given to `index.html` as `home`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    /// The newest stories.
+    pub latest: Vec<StoryCard>,
+    /// The most-quoted people.
+    pub most_quoted: Vec<PersonCard>,
+    /// The newest quotes.
+    pub recent_quotes: Vec<QuoteCard>,
+}
+
+/// A page from `content/pages/`; given to `page.html` as `content`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentPage {
+    /// Its title.
+    pub title: String,
+    /// Its body (HTML; `| safe`).
+    pub html: String,
+}
