@@ -77,6 +77,14 @@ pub(super) fn anchor_story(
         }
     }
     let mut mentions = work.explicit_mentions(sidecar, context.registry, &mut people);
+    // Speakers appear in the story: their names are found like the listed people's.
+    for quote in &sidecar.quotes {
+        if let Some(id) = &quote.get_ref().speaker {
+            if context.registry.get(id.get_ref()).is_some() {
+                people.add(id.get_ref());
+            }
+        }
+    }
     let explicit: Vec<Range<usize>> = mentions.iter().map(|m| m.span.range()).collect();
     mentions.extend(work.name_mentions(
         context.registry,

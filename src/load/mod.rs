@@ -75,7 +75,7 @@ pub struct LoadOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The folder holds no `archive.toml`.
-    #[error("{0} is not an archive: it has no archive.toml (run `annalist init` to make one)")]
+    #[error("{0} is not an archive: it has no archive.toml (write one with `title` and `base_url`, or pass --root DIR)")]
     NotAnArchive(PathBuf),
     /// A file or folder could not be read.
     #[error("cannot read {path}: {source}")]

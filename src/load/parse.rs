@@ -137,7 +137,7 @@ fn describe(
     };
     Diagnostic::error(message)
         .at(file, span)
-        .hint("see the content format in the README for each key's type")
+        .hint("docs/content-format.md lists each key and its type")
 }
 
 /// Splits serde's "`name`, expected one of `a`, `b`" into the name and the list.

@@ -124,3 +124,31 @@ pub fn strip_annotations(html: &str) -> String {
     }
     out
 }
+
+/// The values of attribute `name` on every tag of `html`, unescaped.
+pub fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    let mut values = Vec::new();
+    for tag in tags(html) {
+        let mut rest = tag.text;
+        while let Some(at) = rest.find(&needle) {
+            let after = &rest[at + needle.len()..];
+            let end = after.find('"').unwrap_or(after.len());
+            values.push(unescape(&after[..end]));
+            rest = &after[end..];
+        }
+    }
+    values
+}
+
+/// Undoes HTML escaping of an attribute value.
+pub fn unescape(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

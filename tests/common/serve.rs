@@ -1,0 +1,97 @@
+//! A static file server on loopback for link tests: serves a folder under a path
+//! prefix, like GitHub Pages serves a project site, with 404.html for misses.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+/// A running server; it stops when dropped.
+pub struct StaticServer {
+    pub port: u16,
+    server: std::sync::Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl StaticServer {
+    /// Serves `dir` at `http://127.0.0.1:PORT{prefix}` (prefix like `/sub/path/`).
+    pub fn start(dir: &Path, prefix: &str) -> StaticServer {
+        let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
+        let port = server.server_addr().to_ip().expect("ip").port();
+        let (dir, prefix, s) = (dir.to_path_buf(), prefix.to_string(), server.clone());
+        let thread = std::thread::spawn(move || {
+            for request in s.incoming_requests() {
+                let (status, body) = respond(&dir, &prefix, request.url());
+                let _ =
+                    request.respond(tiny_http::Response::from_data(body).with_status_code(status));
+            }
+        });
+        StaticServer {
+            port,
+            server,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn respond(dir: &Path, prefix: &str, url: &str) -> (u16, Vec<u8>) {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let not_found = || (404, std::fs::read(dir.join("404.html")).unwrap_or_default());
+    let Some(rest) = path.strip_prefix(prefix) else {
+        return not_found();
+    };
+    let rest = percent_decode(rest);
+    if rest.split('/').any(|s| s == "..") {
+        return not_found();
+    }
+    let mut file: PathBuf = dir.join(&rest);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(bytes) => (200, bytes),
+        Err(_) => not_found(),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// GETs a URL on loopback: (status, body).
+pub fn get(url: &url::Url) -> (u16, Vec<u8>) {
+    let host = url.host_str().expect("host");
+    let port = url.port().expect("port");
+    let mut stream = TcpStream::connect((host, port)).expect("connect");
+    let target = url.path().to_string();
+    write!(
+        stream,
+        "GET {target} HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers");
+    let head = String::from_utf8_lossy(&response[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response[split + 4..].to_vec())
+}

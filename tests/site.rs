@@ -1,0 +1,268 @@
+//! `annalist build` over the example archive and small fixtures: the pages it
+//! writes, their links under a sub-path, and what a failed build leaves behind.
+
+mod common;
+#[path = "common/html.rs"]
+mod html;
+#[path = "common/serve.rs"]
+mod serve;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use annalist::build::{build, BuildOptions};
+
+fn build_into(root: &Path, output: &Path, base_url: Option<&str>) -> Result<(), String> {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: output.to_path_buf(),
+        base_url: base_url.map(str::to_string),
+        drafts: false,
+    };
+    build(&options).map(|_| ()).map_err(|(e, ds)| {
+        format!(
+            "{e}: {:?}",
+            ds.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn example_site(base_url: Option<&str>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build_into(&common::example(), &site, base_url).unwrap();
+    out
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_story_person_quote_and_tag_gets_a_page() {
+    let out = example_site(None);
+    let site = out.path().join("site");
+    let checked = annalist::check::model(&common::example(), Default::default()).unwrap();
+    let archive = &checked.archive;
+    for story in &archive.stories {
+        let page = read(site.join(format!("stories/{}/index.html", story.story.story.slug)));
+        assert!(
+            html::unescape(&page).contains(&story.story.story.front.title),
+            "{}",
+            story.story.story.slug
+        );
+    }
+    for person in &archive.people {
+        let page = read(site.join(format!("people/{}/index.html", person.file.id)));
+        assert!(html::unescape(&page).contains(&person.file.front.name));
+    }
+    for quote in &archive.quotes {
+        assert!(
+            site.join(format!("quotes/{}/index.html", quote.quote.id))
+                .is_file(),
+            "{}",
+            quote.quote.id
+        );
+    }
+    for story in &archive.stories {
+        for tag in &story.story.story.front.tags {
+            assert!(site
+                .join(format!("tags/{}/index.html", annalist::load::slugify(tag)))
+                .is_file());
+        }
+    }
+    for page in [
+        "index.html",
+        "stories/index.html",
+        "people/index.html",
+        "quotes/index.html",
+        "quotes/by-speaker/index.html",
+        "tags/index.html",
+        "404.html",
+        "about/index.html",
+        "style.css",
+    ] {
+        assert!(site.join(page).is_file(), "{page}");
+    }
+}
+
+#[test]
+fn story_pages_carry_mentions_quotes_and_notes() {
+    let out = example_site(None);
+    let page = read(
+        out.path()
+            .join("site/stories/varnham-defends-contract/index.html"),
+    );
+    assert!(
+        page.contains("class=\"mention\" href=\"../../people/"),
+        "mention links are relative"
+    );
+    assert!(page.contains("<q data-ann id=\"q-"), "quotes have ids");
+    assert!(
+        page.contains("class=\"quote-ref\"><a href=\"../../quotes/"),
+        "quotes link to their pages"
+    );
+    let checked = annalist::check::model(&common::example(), Default::default()).unwrap();
+    let story = &checked.archive.stories[checked.archive.story_ids["varnham-defends-contract"].0];
+    for quote in &story.quotes {
+        let id = &checked.archive.quotes[quote.0].quote.id;
+        assert_eq!(page.matches(&format!("id=\"q-{id}\"")).count(), 1, "{id}");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_identical() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let output = archive.path().join("public");
+    build_into(archive.path(), &output, None).unwrap();
+    let before = snapshot_dir(&output);
+    assert!(before.contains_key("stories/vote/index.html"));
+    common::write(
+        archive.path(),
+        "content/stories/vote.ann.toml",
+        "people = [\"nobody-at-all\"]\n",
+    );
+    let err = build_into(archive.path(), &output, None).unwrap_err();
+    assert!(err.contains("unknown person"), "{err}");
+    assert_eq!(snapshot_dir(&output), before);
+}
+
+#[test]
+fn a_folder_holding_someone_elses_files_is_refused_and_kept() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let output = archive.path().join("elsewhere");
+    common::write(&output, "thesis.docx", "precious");
+    let err = build_into(archive.path(), &output, None).unwrap_err();
+    assert!(err.contains("not made by annalist"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(output.join("thesis.docx")).unwrap(),
+        "precious"
+    );
+    assert_eq!(snapshot_dir(&output).len(), 1);
+}
+
+/// Crawls a site from `start`; returns every internal URL, link or fragment that does not resolve.
+fn crawl(start: &url::Url, prefix: &str) -> (usize, Vec<String>) {
+    let mut queue = VecDeque::from([start.clone()]);
+    let mut seen = BTreeSet::from([start.to_string()]);
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut fragments: Vec<(String, String, String)> = Vec::new();
+    let mut broken = Vec::new();
+    while let Some(page) = queue.pop_front() {
+        let (status, body) = serve::get(&page);
+        if status != 200 {
+            broken.push(format!("{page} answered {status}"));
+            continue;
+        }
+        if !page.path().ends_with('/') && !page.path().ends_with(".html") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&body).into_owned();
+        ids.insert(
+            page.to_string(),
+            html::attr_values(&text, "id").into_iter().collect(),
+        );
+        for link in html::attr_values(&text, "href")
+            .into_iter()
+            .chain(html::attr_values(&text, "src"))
+        {
+            let Ok(target) = page.join(&link) else {
+                broken.push(format!("{page}: unparsable {link}"));
+                continue;
+            };
+            if target.host_str() != page.host_str()
+                || target.port() != page.port()
+                || !matches!(target.scheme(), "http")
+            {
+                continue;
+            }
+            if !target.path().starts_with(prefix) {
+                broken.push(format!("{page}: {link} leaves {prefix}"));
+                continue;
+            }
+            let mut bare = target.clone();
+            bare.set_fragment(None);
+            if let Some(fragment) = target.fragment() {
+                fragments.push((page.to_string(), bare.to_string(), fragment.to_string()));
+            }
+            if seen.insert(bare.to_string()) {
+                queue.push_back(bare);
+            }
+        }
+    }
+    for (from, to, fragment) in fragments {
+        let decoded = percent_encoding::percent_decode_str(&fragment)
+            .decode_utf8_lossy()
+            .into_owned();
+        if !ids.get(&to).is_some_and(|set| set.contains(&decoded)) {
+            broken.push(format!("{from}: #{fragment} not found in {to}"));
+        }
+    }
+    (seen.len(), broken)
+}
+
+#[test]
+fn every_internal_link_resolves_under_a_sub_path_and_after_moving() {
+    // The port is only known once the server runs, so bind first, then build for it.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let server = serve::StaticServer::start(&site, "/sub/path/");
+    let base = format!("http://127.0.0.1:{}/sub/path/", server.port);
+    build_into(&common::example(), &site, Some(&base)).unwrap();
+    let (pages, broken) = crawl(&url::Url::parse(&base).unwrap(), "/sub/path/");
+    assert!(
+        broken.is_empty(),
+        "{} broken:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+    assert!(pages > 100, "crawled only {pages} URLs");
+    let (status, body) = serve::get(&url::Url::parse(&format!("{base}no/such/page/")).unwrap());
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8_lossy(&body).contains("not found"),
+        "the theme's 404 page"
+    );
+
+    let moved = tempfile::tempdir().unwrap();
+    common::copy_dir(&site, &moved.path().join("x"));
+    let elsewhere = serve::StaticServer::start(&moved.path().join("x"), "/another/deeper/place/");
+    let start = url::Url::parse(&format!(
+        "http://127.0.0.1:{}/another/deeper/place/",
+        elsewhere.port
+    ))
+    .unwrap();
+    let (_, broken) = crawl(&start, "/another/deeper/place/");
+    assert!(broken.is_empty(), "after moving:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn annotated_html_of_spans_crossing_emphasis_a_link_and_a_paragraph_break() {
+    let checked =
+        annalist::check::model(&common::fixture("site/small"), Default::default()).unwrap();
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    let archive = &checked.archive;
+    let story = &archive.stories[0];
+    let marks = annalist::render::marks::story_marks(archive, story, "../../");
+    let highlighter = annalist::render::highlight::Highlighter::new();
+    let body =
+        annalist::render::annotate::annotate(&story.story.text, &marks, "../../", &highlighter);
+    html::check_nesting(&body).unwrap();
+    insta::assert_snapshot!(body);
+}
