@@ -7,6 +7,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::theme::ThemeFiles;
+use crate::source::Source;
 
 /// The templates every theme must provide.
 pub const REQUIRED: &[&str] = &[
@@ -28,7 +29,7 @@ pub const REQUIRED: &[&str] = &[
 #[derive(Debug)]
 pub struct Templates {
     tera: Tera,
-    paths: Vec<(String, String)>,
+    sources: Vec<(String, Source)>,
 }
 
 impl Templates {
@@ -39,13 +40,13 @@ impl Templates {
             .templates
             .iter()
             .map(|t| (t.name.as_str(), t.source.text.as_str()));
-        let paths: Vec<(String, String)> = theme
+        let named: Vec<(String, Source)> = theme
             .templates
             .iter()
-            .map(|t| (t.name.clone(), t.source.display_path()))
+            .map(|t| (t.name.clone(), t.source.clone()))
             .collect();
         if let Err(err) = tera.add_raw_templates(sources) {
-            return Err(vec![template_error(&paths, &err)]);
+            return Err(vec![template_error(&named, &err)]);
         }
         let missing: Vec<Diagnostic> = REQUIRED
             .iter()
@@ -59,7 +60,7 @@ impl Templates {
         if !missing.is_empty() {
             return Err(missing);
         }
-        Ok(Templates { tera, paths })
+        Ok(Templates { tera, sources: named })
     }
 
     /// Renders template `name` with `site`, `page` and one more named value.
@@ -77,30 +78,41 @@ impl Templates {
         context.insert(key, value);
         self.tera
             .render(name, &context)
-            .map_err(|err| template_error(&self.paths, &err))
+            .map_err(|err| template_error(&self.sources, &err))
     }
 }
 
-fn template_error(paths: &[(String, String)], err: &tera::Error) -> Diagnostic {
+/// A Tera error as a diagnostic pointing at the template's file, line and column.
+fn template_error(sources: &[(String, Source)], err: &tera::Error) -> Diagnostic {
     let mut report = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        report.push_str(&format!("\n{cause}"));
-        source = cause.source();
+    let mut cause = std::error::Error::source(err);
+    while let Some(c) = cause {
+        report.push_str(&format!("\n{c}"));
+        cause = c.source();
     }
-    // Show template names as the files authors edit.
-    for (name, path) in paths {
-        if name != path {
-            report = report.replace(&format!("{name}:"), &format!("{path}:"));
-        }
+    let first = report.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    // Tera 2 reports ` --> NAME:LINE:COL`.
+    let location = report.lines().find_map(|l| l.trim().strip_prefix("--> ")).and_then(|at| {
+        let mut parts = at.rsplitn(3, ':');
+        let column: usize = parts.next()?.trim().parse().ok()?;
+        let line: usize = parts.next()?.trim().parse().ok()?;
+        Some((parts.next()?.to_string(), line, column))
+    });
+    let found = location.as_ref().and_then(|(name, line, column)| {
+        let (_, source) = sources.iter().find(|(n, _)| n == name)?;
+        Some((source.clone(), offset_of(&source.text, *line, *column)))
+    });
+    match found {
+        Some((source, at)) => Diagnostic::error(format!("template error: {first}"))
+            .at(&source, at..at + 1)
+            .hint("template variables are listed in docs/templates.md"),
+        None => Diagnostic::error(format!("template error: {first}")).hint(report),
     }
-    let file = paths
-        .iter()
-        .find(|(name, _)| report.contains(name.as_str()) || report.contains(name))
-        .map(|(_, p)| p.clone());
-    let message = match file {
-        Some(file) => format!("template error in {file}"),
-        None => "template error".to_string(),
-    };
-    Diagnostic::error(message).hint(report)
+}
+
+/// Byte offset of a one-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = &text[start.min(text.len())..];
+    start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(b, _)| b)
 }
