@@ -5,8 +5,10 @@ use std::time::Instant;
 
 use crate::check;
 use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::index::Archive;
+use crate::load::theme::ThemeFiles;
 use crate::load::{theme, LoadError, LoadOptions};
-use crate::render::site::render_site;
+use crate::render::site::{render_site, Rendered};
 use crate::render::templates::Templates;
 use crate::write::{write_site, WriteError, WriteSummary};
 
@@ -52,67 +54,83 @@ pub struct BuildReport {
     pub millis: u128,
 }
 
-/// Builds the site; on content errors returns the report with them and writes nothing.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
-    let started = Instant::now();
-    let checked = check::model(
-        &options.root,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    )
-    .map_err(|e| (e.into(), Vec::new()))?;
+/// A loaded, checked archive with its compiled theme: enough to render again
+/// without reading content (what `serve` keeps between rebuilds).
+#[derive(Debug)]
+pub struct Prepared {
+    /// The joined archive.
+    pub archive: Archive,
+    /// The theme's files.
+    pub theme: ThemeFiles,
+    /// The compiled templates.
+    pub templates: Templates,
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, checks and indexes the archive and compiles its theme.
+pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, (BuildError, Vec<Diagnostic>)> {
+    let checked = check::model(root, LoadOptions { drafts }).map_err(|e| (e.into(), Vec::new()))?;
     let mut archive = checked.archive;
     let mut diagnostics = checked.diagnostics;
-    if let Some(url) = &options.base_url {
-        archive.config.base_url = url.clone();
+    if let Some(url) = base_url {
+        archive.config.base_url = url.to_string();
         if let Err((message, hint)) = archive.config.validate() {
             diagnostics.push(Diagnostic::error(format!("--base-url: {message}")).hint(hint));
         }
     }
-    let theme = match theme::load_theme(&options.root, &archive.config.theme) {
+    let theme = match theme::load_theme(root, &archive.config.theme) {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);
             None
         }
     };
-    let fail = |diagnostics: Vec<Diagnostic>| {
-        let summary = diagnostics::summary(&diagnostics);
-        Err((BuildError::Content(summary), diagnostics))
-    };
     let (errors, _) = diagnostics::counts(&diagnostics);
-    let Some(theme) = theme.filter(|_| errors == 0) else {
-        return fail(diagnostics);
-    };
-    let templates = match Templates::compile(&theme) {
-        Ok(t) => t,
+    let Some(theme) = theme.filter(|_| errors == 0) else { return Err(failure(diagnostics)) };
+    match Templates::compile(&theme) {
+        Ok(templates) => Ok(Prepared { archive, theme, templates, warnings: diagnostics }),
         Err(mut ds) => {
             diagnostics.append(&mut ds);
-            return fail(diagnostics);
+            Err(failure(diagnostics))
         }
-    };
-    let rendered = match render_site(&archive, &theme, &templates) {
+    }
+}
+
+/// Reads the theme again and recompiles its templates, keeping the archive.
+pub fn reload_theme(prepared: &mut Prepared, root: &Path) -> Result<(), Vec<Diagnostic>> {
+    let theme = theme::load_theme(root, &prepared.archive.config.theme).map_err(|d| vec![d])?;
+    prepared.templates = Templates::compile(&theme)?;
+    prepared.theme = theme;
+    Ok(())
+}
+
+/// Renders a prepared archive.
+pub fn render(prepared: &Prepared) -> Result<Rendered, Vec<Diagnostic>> {
+    render_site(&prepared.archive, &prepared.theme, &prepared.templates)
+}
+
+fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
+    (BuildError::Content(diagnostics::summary(&diagnostics)), diagnostics)
+}
+
+/// Builds the site; on content errors returns them and writes nothing.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
+    let started = Instant::now();
+    let prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
+    let rendered = match render(&prepared) {
         Ok(r) => r,
         Err(mut ds) => {
+            let mut diagnostics = prepared.warnings;
             diagnostics.append(&mut ds);
-            return fail(diagnostics);
+            return Err(failure(diagnostics));
         }
     };
     let output = output_path(&options.root, &options.output);
-    let write = write_site(&output, rendered.files).map_err(|e| (e.into(), diagnostics.clone()))?;
-    Ok(BuildReport {
-        diagnostics,
-        output,
-        counts: (
-            archive.stories.len(),
-            archive.people.len(),
-            archive.quotes.len(),
-            rendered.pages,
-        ),
-        write: Some(write),
-        millis: started.elapsed().as_millis(),
-    })
+    let archive = &prepared.archive;
+    let counts = (archive.stories.len(), archive.people.len(), archive.quotes.len(), rendered.pages);
+    let write = write_site(&output, rendered.files).map_err(|e| (e.into(), prepared.warnings.clone()))?;
+    Ok(BuildReport { diagnostics: prepared.warnings, output, counts, write: Some(write), millis: started.elapsed().as_millis() })
 }
 
 /// The output folder: relative paths are taken from the archive folder.
