@@ -69,7 +69,11 @@ pub struct Prepared {
 }
 
 /// Loads, checks and indexes the archive and compiles its theme.
-pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prepared, (BuildError, Vec<Diagnostic>)> {
+pub fn prepare(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<Prepared, (BuildError, Vec<Diagnostic>)> {
     let checked = check::model(root, LoadOptions { drafts }).map_err(|e| (e.into(), Vec::new()))?;
     let mut archive = checked.archive;
     let mut diagnostics = checked.diagnostics;
@@ -87,9 +91,16 @@ pub fn prepare(root: &Path, drafts: bool, base_url: Option<&str>) -> Result<Prep
         }
     };
     let (errors, _) = diagnostics::counts(&diagnostics);
-    let Some(theme) = theme.filter(|_| errors == 0) else { return Err(failure(diagnostics)) };
+    let Some(theme) = theme.filter(|_| errors == 0) else {
+        return Err(failure(diagnostics));
+    };
     match Templates::compile(&theme) {
-        Ok(templates) => Ok(Prepared { archive, theme, templates, warnings: diagnostics }),
+        Ok(templates) => Ok(Prepared {
+            archive,
+            theme,
+            templates,
+            warnings: diagnostics,
+        }),
         Err(mut ds) => {
             diagnostics.append(&mut ds);
             Err(failure(diagnostics))
@@ -111,7 +122,10 @@ pub fn render(prepared: &Prepared) -> Result<Rendered, Vec<Diagnostic>> {
 }
 
 fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
-    (BuildError::Content(diagnostics::summary(&diagnostics)), diagnostics)
+    (
+        BuildError::Content(diagnostics::summary(&diagnostics)),
+        diagnostics,
+    )
 }
 
 /// Builds the site; on content errors returns them and writes nothing.
@@ -128,9 +142,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
     };
     let output = output_path(&options.root, &options.output);
     let archive = &prepared.archive;
-    let counts = (archive.stories.len(), archive.people.len(), archive.quotes.len(), rendered.pages);
-    let write = write_site(&output, rendered.files).map_err(|e| (e.into(), prepared.warnings.clone()))?;
-    Ok(BuildReport { diagnostics: prepared.warnings, output, counts, write: Some(write), millis: started.elapsed().as_millis() })
+    let counts = (
+        archive.stories.len(),
+        archive.people.len(),
+        archive.quotes.len(),
+        rendered.pages,
+    );
+    let write =
+        write_site(&output, rendered.files).map_err(|e| (e.into(), prepared.warnings.clone()))?;
+    Ok(BuildReport {
+        diagnostics: prepared.warnings,
+        output,
+        counts,
+        write: Some(write),
+        millis: started.elapsed().as_millis(),
+    })
 }
 
 /// The output folder: relative paths are taken from the archive folder.

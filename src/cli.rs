@@ -25,6 +25,35 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every error and warning in the archive, without writing anything.
     Check(CheckArgs),
+    /// Make a new archive: settings, an example story, people, a GitHub Pages workflow.
+    Init(InitArgs),
+    /// Write a skeleton story or person into the archive.
+    New(NewArgs),
+    /// Build into memory and serve with live reload while you write.
+    Serve(ServeArgs),
+}
+
+/// Flags of `annalist serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Serve at this URL's path instead of `base_url`'s.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Serve drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes (for file systems where native events do not work).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 /// Flags of `annalist build`.
@@ -50,4 +79,35 @@ pub struct CheckArgs {
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Arguments of `annalist init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to make the archive in (created if missing; must be empty).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `annalist new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// What to write.
+    #[command(subcommand)]
+    pub kind: NewKind,
+}
+
+/// What `annalist new` writes.
+#[derive(Debug, Subcommand)]
+pub enum NewKind {
+    /// A story dated today, in content/stories/YEAR/, with an empty sidecar.
+    Story {
+        /// The headline; the file name is made from it.
+        title: String,
+    },
+    /// A person in content/people/.
+    Person {
+        /// The full name; the id (file name) is made from it.
+        name: String,
+    },
 }

@@ -16,6 +16,24 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Check(args) => annalist::check::check(&cli.root, args.strict, args.format, style),
+        Command::Serve(args) => {
+            let options = annalist::serve::ServeOptions {
+                root: cli.root.clone(),
+                bind: args.bind,
+                port: args.port,
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                open: args.open,
+                poll: args.poll,
+            };
+            return match annalist::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Command::Build(args) => {
             let options = BuildOptions {
                 root: cli.root.clone(),
@@ -27,12 +45,28 @@ fn main() -> ExitCode {
             eprint!("{text}");
             return ExitCode::from(code as u8);
         }
+        Command::Init(args) => return finish(annalist::init::run(&args.dir)),
+        Command::New(args) => return finish(annalist::new::run(&cli.root, &args.kind)),
     };
     match result {
         Ok(report) => {
             print!("{}", report.stdout);
             eprint!("{}", report.stderr);
             ExitCode::from(report.exit_code as u8)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints what a command that writes files did, or why it did not; the exit code.
+fn finish<E: std::fmt::Display>(result: Result<String, E>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
         }
         Err(err) => {
             eprintln!("error: {err}");

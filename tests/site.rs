@@ -271,9 +271,17 @@ fn annotated_html_of_spans_crossing_emphasis_a_link_and_a_paragraph_break() {
 fn a_template_error_names_the_overriding_file_and_line() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     common::write(archive.path(), "templates/story.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ story.title | nosuchfilter }}</p>\n{% endblock content %}\n");
-    let options = BuildOptions { root: archive.path().to_path_buf(), output: archive.path().join("public"), base_url: None, drafts: false };
+    let options = BuildOptions {
+        root: archive.path().to_path_buf(),
+        output: archive.path().join("public"),
+        base_url: None,
+        drafts: false,
+    };
     let (_, diagnostics) = build(&options).unwrap_err();
-    let d = diagnostics.iter().find(|d| d.message.contains("nosuchfilter")).expect("a template diagnostic");
+    let d = diagnostics
+        .iter()
+        .find(|d| d.message.contains("nosuchfilter"))
+        .expect("a template diagnostic");
     assert_eq!(d.path().as_deref(), Some("templates/story.html"));
     assert_eq!(d.line_col().map(|p| (p.line, p.column)), Some((3, 21)));
     assert!(!archive.path().join("public").exists(), "nothing written");
@@ -282,7 +290,11 @@ fn a_template_error_names_the_overriding_file_and_line() {
 #[test]
 fn an_archive_template_overrides_the_themes() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
-    common::write(archive.path(), "templates/footer.html", "<footer><p>Overridden footer</p></footer>\n");
+    common::write(
+        archive.path(),
+        "templates/footer.html",
+        "<footer><p>Overridden footer</p></footer>\n",
+    );
     let output = archive.path().join("public");
     build_into(archive.path(), &output, None).unwrap();
     assert!(read(output.join("stories/vote/index.html")).contains("Overridden footer"));

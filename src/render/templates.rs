@@ -60,7 +60,10 @@ impl Templates {
         if !missing.is_empty() {
             return Err(missing);
         }
-        Ok(Templates { tera, sources: named })
+        Ok(Templates {
+            tera,
+            sources: named,
+        })
     }
 
     /// Renders template `name` with `site`, `page` and one more named value.
@@ -90,14 +93,22 @@ fn template_error(sources: &[(String, Source)], err: &tera::Error) -> Diagnostic
         report.push_str(&format!("\n{c}"));
         cause = c.source();
     }
-    let first = report.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    let first = report
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
     // Tera 2 reports ` --> NAME:LINE:COL`.
-    let location = report.lines().find_map(|l| l.trim().strip_prefix("--> ")).and_then(|at| {
-        let mut parts = at.rsplitn(3, ':');
-        let column: usize = parts.next()?.trim().parse().ok()?;
-        let line: usize = parts.next()?.trim().parse().ok()?;
-        Some((parts.next()?.to_string(), line, column))
-    });
+    let location = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .and_then(|at| {
+            let mut parts = at.rsplitn(3, ':');
+            let column: usize = parts.next()?.trim().parse().ok()?;
+            let line: usize = parts.next()?.trim().parse().ok()?;
+            Some((parts.next()?.to_string(), line, column))
+        });
     let found = location.as_ref().and_then(|(name, line, column)| {
         let (_, source) = sources.iter().find(|(n, _)| n == name)?;
         Some((source.clone(), offset_of(&source.text, *line, *column)))
@@ -112,7 +123,15 @@ fn template_error(sources: &[(String, Source)], err: &tera::Error) -> Diagnostic
 
 /// Byte offset of a one-based line and column.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let line_text = &text[start.min(text.len())..];
-    start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(b, _)| b)
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(0, |(b, _)| b)
 }

@@ -95,3 +95,29 @@ pub fn get(url: &url::Url) -> (u16, Vec<u8>) {
         .unwrap_or(0);
     (status, response[split + 4..].to_vec())
 }
+
+/// GETs a raw request target (not normalised, so `..` reaches the server as written).
+pub fn get_raw(port: u16, target: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {target} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        response.get(split + 4..).unwrap_or_default().to_vec(),
+    )
+}

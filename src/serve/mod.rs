@@ -1,0 +1,300 @@
+//! `annalist serve`: build into memory, serve it at the base URL's path, watch
+//! the archive, rebuild what a change needs, and reload open pages.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::{mpsc, Arc, RwLock};
+use std::time::Instant;
+
+use tokio::sync::broadcast;
+
+use self::http::{ServedFile, ServedSite, Shared};
+use self::reload::ReloadEvent;
+use self::watch::Change;
+use crate::build::{prepare, reload_theme, render, Prepared};
+use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::render::site::base_path;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The archive folder.
+    pub root: PathBuf,
+    /// The address to bind (127.0.0.1 unless told otherwise).
+    pub bind: IpAddr,
+    /// The port (0 picks a free one).
+    pub port: u16,
+    /// Replaces `base_url`; only its path matters locally.
+    pub base_url: Option<String>,
+    /// Serve drafts too.
+    pub drafts: bool,
+    /// Open the site in a browser.
+    pub open: bool,
+    /// Poll for changes instead of using native file system events.
+    pub poll: bool,
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The folder is not an archive.
+    #[error("{0} is not an archive: it has no archive.toml")]
+    NotAnArchive(PathBuf),
+    /// The address could not be bound.
+    #[error("cannot listen on {address}: {source} (is another server running? try --port)")]
+    Bind {
+        /// The address.
+        address: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Anything else from the runtime.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The watcher could not start.
+    #[error("cannot watch the archive: {0} (try --poll)")]
+    Watch(#[from] notify::Error),
+}
+
+/// Runs the server until Ctrl-C.
+pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    if !options.root.join("archive.toml").is_file() {
+        return Err(ServeError::NotAnArchive(options.root.clone()));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(options))
+}
+
+async fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let prefix = base_path(
+        options
+            .base_url
+            .as_deref()
+            .unwrap_or(&configured_base_url(&options.root)),
+    );
+    let address = format!("{}:{}", options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .map_err(|source| ServeError::Bind {
+            address: address.clone(),
+            source,
+        })?;
+    let port = listener.local_addr()?.port();
+    let host = match options.bind {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let local_base = format!("http://{host}:{port}{prefix}");
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(HashMap::new())),
+        overlay: RwLock::new(None),
+        generation: AtomicU64::new(0),
+        events,
+        prefix: prefix.clone(),
+        script: reload::script(&format!("{prefix}{}", reload::EVENTS_PATH)),
+    });
+    let mut rebuilder = Rebuilder {
+        root: options.root.clone(),
+        drafts: options.drafts,
+        base_url: local_base.clone(),
+        prepared: None,
+        shared: shared.clone(),
+    };
+    rebuilder.rebuild(Change::Content, &[]);
+
+    let (sender, receiver) = mpsc::channel();
+    let watcher = watch::watch(&options.root, options.poll, sender)?;
+    let polling = if watcher.is_polling() {
+        " (polling for changes)"
+    } else {
+        ""
+    };
+    let root = options.root.clone();
+    std::thread::spawn(move || {
+        let _watcher = watcher;
+        while let Some((change, paths)) = watch::next_change(&root, &receiver) {
+            rebuilder.rebuild(change, &paths);
+        }
+    });
+
+    println!("Serving {local_base}{polling}\nPress Ctrl-C to stop.");
+    if options.open {
+        open_browser(&local_base);
+    }
+    let app = axum::Router::new()
+        .fallback(http::handle)
+        .with_state(shared);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            println!("\nStopped.");
+        })
+        .await?;
+    Ok(())
+}
+
+/// Rebuilds the served site after each change.
+struct Rebuilder {
+    root: PathBuf,
+    drafts: bool,
+    base_url: String,
+    prepared: Option<Prepared>,
+    shared: Arc<Shared>,
+}
+
+impl Rebuilder {
+    fn rebuild(&mut self, change: Change, paths: &[PathBuf]) {
+        let started = Instant::now();
+        let change = if self.prepared.is_none() {
+            Change::Content
+        } else {
+            change
+        };
+        let result = match change {
+            Change::Content => self.content(),
+            Change::Templates => self.templates(),
+            Change::Statics | Change::Stylesheets => self.statics(change),
+        };
+        let millis = started.elapsed().as_millis();
+        let what = match change {
+            Change::Content => "content",
+            Change::Templates => "templates",
+            Change::Statics => "static files",
+            Change::Stylesheets => "stylesheets",
+        };
+        let changed = paths
+            .iter()
+            .map(|p| crate::source::display_path(p.strip_prefix(&self.root).unwrap_or(p)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let changed = if changed.is_empty() {
+            String::new()
+        } else {
+            format!(" after {changed}")
+        };
+        match result {
+            Ok((pages, warnings)) => {
+                print_diagnostics(&warnings);
+                println!("rebuilt {what}{changed} in {millis} ms: {pages} files");
+            }
+            Err(diagnostics) => {
+                print_diagnostics(&diagnostics);
+                self.shared.fail(reload::overlay(&diagnostics));
+                println!("rebuild of {what}{changed} failed in {millis} ms: {}; serving the last good build", diagnostics::summary(&diagnostics));
+            }
+        }
+    }
+
+    fn content(&mut self) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let prepared =
+            prepare(&self.root, self.drafts, Some(&self.base_url)).map_err(|(error, mut ds)| {
+                if ds.is_empty() {
+                    ds.push(Diagnostic::error(error.to_string()));
+                }
+                ds
+            })?;
+        let count = self.publish(&prepared, ReloadEvent::Reload)?;
+        let warnings = prepared.warnings.clone();
+        self.prepared = Some(prepared);
+        Ok((count, warnings))
+    }
+
+    fn templates(&mut self) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Some(mut prepared) = self.prepared.take() else {
+            return self.content();
+        };
+        let result = reload_theme(&mut prepared, &self.root)
+            .and_then(|()| self.publish(&prepared, ReloadEvent::Reload));
+        self.prepared = Some(prepared);
+        result.map(|count| (count, Vec::new()))
+    }
+
+    fn statics(&mut self, change: Change) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Some(mut prepared) = self.prepared.take() else {
+            return self.content();
+        };
+        let result = reload_theme(&mut prepared, &self.root);
+        let statics: Vec<_> = prepared
+            .theme
+            .statics
+            .iter()
+            .map(|s| crate::write::OutputFile {
+                path: s.path.clone(),
+                bytes: s.bytes.clone(),
+            })
+            .collect();
+        self.prepared = Some(prepared);
+        result?;
+        let mut site: ServedSite = (*self.shared.site()).clone();
+        for file in &statics {
+            site.insert(file.path.clone(), ServedFile::new(file));
+        }
+        let event = if change == Change::Stylesheets {
+            ReloadEvent::Css
+        } else {
+            ReloadEvent::Reload
+        };
+        self.shared.publish(site, event);
+        Ok((statics.len(), Vec::new()))
+    }
+
+    fn publish(&self, prepared: &Prepared, event: ReloadEvent) -> Result<usize, Vec<Diagnostic>> {
+        let rendered = render(prepared)?;
+        let site: ServedSite = rendered
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), ServedFile::new(f)))
+            .collect();
+        let count = site.len();
+        self.shared.publish(site, event);
+        Ok(count)
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let style = TextStyle {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    };
+    print!("{}", diagnostics::render_text(diagnostics, style));
+}
+
+/// The `base_url` of `archive.toml`, read leniently (the build reports errors).
+fn configured_base_url(root: &Path) -> String {
+    std::fs::read_to_string(root.join("archive.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| {
+            table
+                .get("base_url")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        println!("Could not open a browser: open {url} yourself.");
+    }
+}

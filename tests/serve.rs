@@ -1,0 +1,240 @@
+//! `annalist serve` as an author meets it: edits show up, errors show up in the
+//! page, fixing them clears it, and nothing outside the site is ever served.
+
+mod common;
+#[path = "common/serve.rs"]
+mod http;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A running `annalist serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    prefix: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("serve printed its URL").unwrap();
+        if let Some(url) = line.strip_prefix("Serving ") {
+            break url.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let parsed = url::Url::parse(&url).unwrap();
+    Server {
+        child,
+        port: parsed.port().unwrap(),
+        prefix: parsed.path().to_string(),
+    }
+}
+
+impl Server {
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = http::get_raw(self.port, &format!("{}{path}", self.prefix));
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Listens to the live-reload events; each event name arrives on the channel.
+    fn events(&self) -> mpsc::Receiver<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(stream, "GET {}__annalist/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n", self.prefix).unwrap();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { break };
+                if let Some(name) = line.strip_prefix("event: ") {
+                    if sender.send(name.to_string()).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        receiver
+    }
+
+    /// Waits for the event `name`, skipping others (an editor's save may cause two rebuilds).
+    fn expect_event(events: &mpsc::Receiver<String>, name: &str) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            if let Ok(event) = events.recv_timeout(Duration::from_millis(200)) {
+                if event == name {
+                    return;
+                }
+            }
+        }
+        panic!("no `{name}` event");
+    }
+
+    /// Polls `path` until `test` holds on its body; returns how long it took.
+    fn wait_for(&self, path: &str, what: &str, test: impl Fn(&str) -> bool) -> Duration {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if test(&self.get(path).1) {
+                return started.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{what} did not happen within 10 s");
+    }
+}
+
+const STORY: &str = "content/stories/vote.md";
+const SIDECAR: &str = "content/stories/vote.ann.toml";
+
+#[test]
+fn an_edit_appears_and_a_broken_sidecar_shows_an_overlay_until_fixed() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let server = start(archive.path());
+    let (status, page) = server.get("stories/vote/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("data-annalist-live-reload"),
+        "serve injects the reload script"
+    );
+    let events = server.events();
+
+    let story = std::fs::read_to_string(archive.path().join(STORY)).unwrap();
+    common::write(
+        archive.path(),
+        STORY,
+        &story.replace("Then she left.", "Then she left for Harbour Street."),
+    );
+    let took = server.wait_for("stories/vote/", "the edit", |p| {
+        p.contains("Harbour Street")
+    });
+    assert!(took < Duration::from_secs(2), "the edit took {took:?}");
+    Server::expect_event(&events, "reload");
+
+    let sidecar = std::fs::read_to_string(archive.path().join(SIDECAR)).unwrap();
+    common::write(
+        archive.path(),
+        SIDECAR,
+        &sidecar.replace("speaker = \"mara-okafor\"", "speaker = \"mara-okafr\""),
+    );
+    server.wait_for("stories/vote/", "the overlay", |p| {
+        p.contains("annalist-error-overlay") && p.contains("content/stories/vote.ann.toml")
+    });
+    Server::expect_event(&events, "error");
+    let (_, other) = server.get("");
+    assert!(
+        other.contains("annalist-error-overlay"),
+        "every page carries the overlay"
+    );
+    assert!(other.contains("unknown person `mara-okafr`"));
+
+    common::write(archive.path(), SIDECAR, &sidecar);
+    server.wait_for("stories/vote/", "the overlay to go", |p| {
+        !p.contains("annalist-error-overlay") && p.contains("Harbour Street")
+    });
+    Server::expect_event(&events, "reload");
+}
+
+#[test]
+fn a_stylesheet_change_swaps_styles_without_a_reload() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    common::write(archive.path(), "static/extra.css", "p { color: black }\n");
+    let server = start(archive.path());
+    let events = server.events();
+    common::write(archive.path(), "static/extra.css", "p { color: navy }\n");
+    server.wait_for("extra.css", "the new stylesheet", |css| {
+        css.contains("navy")
+    });
+    Server::expect_event(&events, "css");
+}
+
+#[test]
+fn traversal_never_serves_a_file_from_outside_the_site() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let server = start(archive.path());
+    let p = server.prefix.clone();
+    for target in [
+        "/../archive.toml".to_string(),
+        "/%2e%2e/archive.toml".into(),
+        "/..%2farchive.toml".into(),
+        "/..%5carchive.toml".into(),
+        format!("{p}../archive.toml"),
+        format!("{p}%2e%2e/archive.toml"),
+        format!("{p}..%2farchive.toml"),
+        format!("{p}..%2f..%2farchive.toml"),
+        format!("{p}..\\archive.toml"),
+        format!("{p}%2e%2e%5carchive.toml"),
+        format!("{p}content/stories/vote.md"),
+    ] {
+        let (status, body) = http::get_raw(server.port, &target);
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("base_url"), "{target} leaked archive.toml");
+        assert!(!body.contains("+++"), "{target} leaked a story");
+        assert_eq!(status, 404, "{target}");
+    }
+}
+
+#[test]
+fn http_answers_head_etags_and_the_theme_404() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let server = start(archive.path());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(stream, "HEAD {}style.css HTTP/1.0\r\n\r\n", server.prefix).unwrap();
+    let mut head = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut head).unwrap();
+    assert!(
+        head.lines().next().unwrap_or("").contains(" 200 "),
+        "{head}"
+    );
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+    let etag = head
+        .lines()
+        .find_map(|l| {
+            l.to_lowercase()
+                .starts_with("etag:")
+                .then(|| l[5..].trim().to_string())
+        })
+        .expect("etag");
+    assert!(!head.contains("\r\n\r\np"), "HEAD has no body");
+
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        stream,
+        "GET {}style.css HTTP/1.0\r\nIf-None-Match: {etag}\r\n\r\n",
+        server.prefix
+    )
+    .unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    assert!(
+        response.lines().next().unwrap_or("").contains(" 304 "),
+        "{response}"
+    );
+
+    let (status, body) = server.get("no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("not found") || body.contains("Not found"),
+        "{body}"
+    );
+    let (status, _) = http::get_raw(server.port, "/");
+    assert_eq!(status, 302, "the root redirects to the base path");
+}
