@@ -520,7 +520,7 @@ impl<'a> Writer<'a> {
                 html(speaker)
             )),
             MarkKind::Note { number, body_html } => Some(format!(
-                "<span data-ann=\"insert\" class=\"note\"><label class=\"note-number\" for=\"note-{number}\">{number}</label><input type=\"checkbox\" class=\"note-toggle\" id=\"note-{number}\" aria-label=\"Show note {number}\"><span class=\"note-body\" role=\"note\">{body_html}</span></span>"
+                "<span data-ann=\"insert\" class=\"note\" data-note=\"{number}\"><label class=\"note-number\" for=\"note-{number}\">{number}</label><input type=\"checkbox\" class=\"note-toggle\" id=\"note-{number}\" aria-label=\"Show note {number}\"><span class=\"note-body\" role=\"note\" data-note=\"{number}\">{body_html}</span></span>"
             )),
             _ => None,
         }

@@ -38,7 +38,11 @@ impl Cards {
                 path: format!("people/{}/", p.file.id),
                 name: p.file.front.name.clone(),
                 description: p.file.front.description.clone(),
-                quote_count: p.quotes_by.len(),
+                quote_count: p
+                    .quotes_by
+                    .iter()
+                    .filter(|q| archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed)
+                    .count(),
                 story_count: p.stories.len(),
             })
             .collect();

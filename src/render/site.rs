@@ -74,6 +74,7 @@ pub fn render_site(
             tags: cards.tags.len(),
         },
         has_code,
+        pages: archive.pages.iter().map(|p| PageLink { title: p.front.title.clone(), path: format!("{}/", p.name) }).collect(),
     };
     let r = Renderer {
         archive,
@@ -289,6 +290,7 @@ impl Renderer<'_> {
                 .map(|(s, _)| self.cards.stories[s.0].clone())
                 .collect(),
             note_count: entry.story.notes.len(),
+            anchored_link_count: entry.links_out.iter().filter(|l| l.span.is_some()).count(),
             card,
         };
         self.page("story.html", meta, "story", &story)
@@ -362,7 +364,7 @@ impl Renderer<'_> {
                     url: url.clone(),
                 })
                 .collect(),
-            image: front.image.clone(),
+            image: front.image.as_ref().map(|i| if i.contains("://") { i.clone() } else { i.trim_start_matches('/').to_string() }),
             bio_html: annotate(&bio, &[], &meta.root, &self.highlighter),
             quotes: newest(&entry.quotes_by, Some(QuoteStatus::Verified)),
             quotes_disputed: newest(&entry.quotes_by, Some(QuoteStatus::Disputed)),
@@ -481,20 +483,7 @@ impl Renderer<'_> {
                 text_fragment(&card.words)
             )
         });
-        let citation = format!(
-            "{}: \u{201C}{}\u{201D} {}{}, {}. {}{}",
-            card.speaker.name,
-            card.words,
-            card.story.title,
-            card.story
-                .source
-                .as_ref()
-                .map(|s| format!(", {s}"))
-                .unwrap_or_default(),
-            card.story.date_display,
-            self.base_url,
-            card.path
-        );
+        let citation = citation(&card, &story.story.front.date, &self.base_url);
         let quote = QuotePage {
             context_html: context_html(&story.text, entry.quote.span.range()),
             note_html: entry
@@ -625,6 +614,23 @@ fn paginate(
             (range, pager, path_of(n))
         })
         .collect()
+}
+
+/// A ready-to-copy citation: who, the words, when said, where reported, the permalink.
+/// A misattributed quote says so first.
+fn citation(card: &QuoteCard, story_date: &crate::date::Date, base_url: &str) -> String {
+    let who = match (card.status, card.speaker.unnamed) {
+        ("misattributed", _) => format!("Misattributed to {}", card.speaker.name),
+        (_, true) => format!("{} (unnamed source)", card.speaker.name),
+        _ => card.speaker.name.clone(),
+    };
+    let said = if card.date == iso_date(story_date) { String::new() } else { format!(" (said {})", card.date_display) };
+    let source = card.story.source.as_ref().map(|s| format!(", {s}")).unwrap_or_default();
+    let status = if card.status == "disputed" { " [disputed]" } else { "" };
+    format!(
+        "{who}: \u{201C}{}\u{201D}{said}{status}. In \u{201C}{}\u{201D}{source}, {}. {base_url}{}",
+        card.words, card.story.title, card.story.date_display, card.path
+    )
 }
 
 /// The paragraph of visible text holding `span`, escaped, with the span in `<mark>`.

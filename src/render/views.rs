@@ -25,6 +25,17 @@ pub struct SiteView {
     pub counts: Counts,
     /// Whether the theme should link the highlighting stylesheet.
     pub has_code: bool,
+    /// The content pages (`content/pages/`), by title, for navigation.
+    pub pages: Vec<PageLink>,
+}
+
+/// A link to a content page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// Its title.
+    pub title: String,
+    /// `NAME/`.
+    pub path: String,
 }
 
 /// How much the archive holds.
@@ -106,7 +117,7 @@ pub struct PersonCard {
     pub name: String,
     /// One line on who they are.
     pub description: Option<String>,
-    /// Quotes by them.
+    /// Quotes by them (verified or disputed; misattributed ones are not theirs).
     pub quote_count: usize,
     /// Stories they appear in.
     pub story_count: usize,
@@ -205,6 +216,8 @@ pub struct StoryPage {
     pub related: Vec<StoryCard>,
     /// How many margin notes it has.
     pub note_count: usize,
+    /// How many links to other stories are anchored in its text.
+    pub anchored_link_count: usize,
 }
 
 /// An office held.
@@ -257,7 +270,7 @@ pub struct PersonPage {
     pub roles: Vec<RoleView>,
     /// Other pages about them.
     pub links: Vec<ExternalLink>,
-    /// A picture's address, if any.
+    /// A picture: an absolute URL (`https://…`), or a path relative to the site root.
     pub image: Option<String>,
     /// The biography (HTML; print with `| safe`).
     pub bio_html: String,
@@ -281,9 +294,10 @@ pub struct QuotePage {
     /// The quote's card fields.
     #[serde(flatten)]
     pub card: QuoteCard,
-    /// The paragraph around it, with the words in `<mark>` (HTML; `| safe`).
+    /// The paragraph around it, with the words in `<mark>` (inline HTML without
+    /// a `<p>`; print with `| safe`).
     pub context_html: String,
-    /// The editor's note (HTML; `| safe`), if any.
+    /// The editor's note (inline HTML without a `<p>`; `| safe`), if any.
     pub note_html: Option<String>,
     /// Who it is about.
     pub about: Vec<PersonCard>,
