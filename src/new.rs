@@ -87,17 +87,20 @@ pub fn run(root: &Path, kind: &NewKind) -> Result<String, NewError> {
         NewKind::Story { title } => story(root, title, chrono::Local::now().date_naive())?,
         NewKind::Person { name } => person(root, name)?,
     };
-    let shown = |path: &PathBuf| {
-        if root == Path::new(".") {
-            display_path(path)
-        } else {
-            root.join(path).display().to_string()
-        }
-    };
     Ok(written
         .iter()
-        .map(|path| format!("created {}\n", shown(path)))
+        .map(|path| format!("created {}\n", display_path(&shown(root, path))))
         .collect())
+}
+
+/// A path inside the archive as the user will recognise it: relative when the
+/// archive is the current folder.
+fn shown(root: &Path, relative: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
 }
 
 /// A TOML basic string holding `text`, quotes included.
@@ -137,7 +140,7 @@ fn slug_of(text: &str) -> Result<String, NewError> {
 
 fn refuse_existing(root: &Path, paths: &[&Path]) -> Result<(), NewError> {
     match paths.iter().find(|path| root.join(path).exists()) {
-        Some(path) => Err(NewError::Exists(root.join(path))),
+        Some(path) => Err(NewError::Exists(shown(root, path))),
         None => Ok(()),
     }
 }
@@ -158,18 +161,17 @@ fn refuse_duplicate_slug(root: &Path, slug: &str) -> Result<(), NewError> {
     match clash {
         Some(path) => Err(NewError::DuplicateSlug {
             slug: slug.to_string(),
-            path,
+            path: shown(root, path.strip_prefix(root).unwrap_or(&path)),
         }),
         None => Ok(()),
     }
 }
 
 fn write(root: &Path, relative: &Path, text: &str) -> Result<(), NewError> {
-    let path = root.join(relative);
-    write_new(&path, text).map_err(|source| match source.kind() {
-        ErrorKind::AlreadyExists => NewError::Exists(path.clone()),
+    write_new(&root.join(relative), text).map_err(|source| match source.kind() {
+        ErrorKind::AlreadyExists => NewError::Exists(shown(root, relative)),
         _ => NewError::Io {
-            path: path.clone(),
+            path: shown(root, relative),
             source,
         },
     })
