@@ -129,6 +129,8 @@ pub fn render_site(
         return Err(errors);
     }
     let pages = files.len();
+    // Files that are not pages (feeds, sitemap, data downloads) are added here,
+    // each by its own module: `files.extend(module::files(archive, &r.cards, &r.base_url));`
     for file in &theme.statics {
         files.push(OutputFile {
             path: file.path.clone(),
