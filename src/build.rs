@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::check;
+use crate::check::{self, Stages};
 use crate::diagnostics::{self, Diagnostic, TextStyle};
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
@@ -52,6 +52,8 @@ pub struct BuildReport {
     pub write: Option<WriteSummary>,
     /// Wall time in milliseconds.
     pub millis: u128,
+    /// How long each stage took.
+    pub stages: Stages,
 }
 
 /// A loaded, checked archive with its compiled theme: enough to render again
@@ -66,6 +68,8 @@ pub struct Prepared {
     pub templates: Templates,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took so far.
+    pub stages: Stages,
 }
 
 /// Loads, checks and indexes the archive and compiles its theme.
@@ -77,13 +81,14 @@ pub fn prepare(
     let checked = check::model(root, LoadOptions { drafts }).map_err(|e| (e.into(), Vec::new()))?;
     let mut archive = checked.archive;
     let mut diagnostics = checked.diagnostics;
+    let mut stages = checked.stages;
     if let Some(url) = base_url {
         archive.config.base_url = url.to_string();
         if let Err((message, hint)) = archive.config.validate() {
             diagnostics.push(Diagnostic::error(format!("--base-url: {message}")).hint(hint));
         }
     }
-    let theme = match theme::load_theme(root, &archive.config.theme) {
+    let theme = match stages.time("theme", || theme::load_theme(root, &archive.config.theme)) {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);
@@ -100,6 +105,7 @@ pub fn prepare(
             theme,
             templates,
             warnings: diagnostics,
+            stages,
         }),
         Err(mut ds) => {
             diagnostics.append(&mut ds);
@@ -131,8 +137,9 @@ fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
 /// Builds the site; on content errors returns them and writes nothing.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
     let started = Instant::now();
-    let prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
-    let rendered = match render(&prepared) {
+    let mut prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
+    let mut stages = std::mem::take(&mut prepared.stages);
+    let rendered = match stages.time("render", || render(&prepared)) {
         Ok(r) => r,
         Err(mut ds) => {
             let mut diagnostics = prepared.warnings;
@@ -148,14 +155,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         archive.quotes.len(),
         rendered.pages,
     );
-    let write =
-        write_site(&output, rendered.files).map_err(|e| (e.into(), prepared.warnings.clone()))?;
+    let write = stages
+        .time("write", || write_site(&output, rendered.files))
+        .map_err(|e| (e.into(), prepared.warnings.clone()))?;
     Ok(BuildReport {
         diagnostics: prepared.warnings,
         output,
         counts,
         write: Some(write),
         millis: started.elapsed().as_millis(),
+        stages,
     })
 }
 
@@ -169,12 +178,15 @@ pub fn output_path(root: &Path, output: &Path) -> PathBuf {
 }
 
 /// Runs `build` for the command line: the text to print and the exit code.
-pub fn run(options: &BuildOptions, style: TextStyle) -> (String, i32) {
+pub fn run(options: &BuildOptions, style: TextStyle, verbose: bool) -> (String, i32) {
     match build(options) {
         Ok(report) => {
             let mut out = diagnostics::render_text(&report.diagnostics, style);
             let (stories, people, quotes, pages) = report.counts;
             let write = report.write.unwrap_or_default();
+            if verbose {
+                out.push_str(&format!("stages: {}\n", report.stages.summary()));
+            }
             out.push_str(&format!(
                 "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {})\n",
                 report.millis,

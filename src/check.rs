@@ -22,21 +22,48 @@ pub struct Checked {
     pub archive: Archive,
     /// Errors and warnings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each stage took.
+    pub stages: Stages,
 }
 
 /// Runs load → anchor → index on the archive in `root`.
 pub fn model(root: &Path, options: LoadOptions) -> Result<Checked, LoadError> {
-    let loaded = crate::load::load(root, options)?;
+    let mut stages = Stages::default();
+    let loaded = stages.time("load", || crate::load::load(root, options))?;
     let mut diagnostics = loaded.diagnostics;
-    let (anchored, mut found) = crate::anchor::anchor(loaded.corpus);
+    let (anchored, mut found) = stages.time("anchor", || crate::anchor::anchor(loaded.corpus));
     diagnostics.append(&mut found);
-    let (archive, mut found) = crate::index::index(anchored);
+    let (archive, mut found) = stages.time("index", || crate::index::index(anchored));
     diagnostics.append(&mut found);
     diagnostics::sort(&mut diagnostics);
     Ok(Checked {
         archive,
         diagnostics,
+        stages,
     })
+}
+
+/// How long each stage took, in order (for `build --verbose` and benchmarks).
+#[derive(Debug, Clone, Default)]
+pub struct Stages(pub Vec<(&'static str, std::time::Duration)>);
+
+impl Stages {
+    /// Runs `f`, recording its duration under `name`.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let value = f();
+        self.0.push((name, started.elapsed()));
+        value
+    }
+
+    /// `load 120 ms, anchor 300 ms, …`
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// What `check` prints and its exit code.

@@ -25,6 +25,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every error and warning in the archive, without writing anything.
     Check(CheckArgs),
+    /// Write the archive as data: a SQLite database of stories, people, quotes, mentions and links.
+    Export(ExportArgs),
     /// Make a new archive: settings, an example story, people, a GitHub Pages workflow.
     Init(InitArgs),
     /// Write a skeleton story or person into the archive.
@@ -68,6 +70,9 @@ pub struct BuildArgs {
     /// Publish drafts too.
     #[arg(long)]
     pub drafts: bool,
+    /// Print how long each stage took.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Flags of `annalist check`.
@@ -79,6 +84,20 @@ pub struct CheckArgs {
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Flags of `annalist export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The SQLite database to write (relative to the current folder).
+    #[arg(long, value_name = "FILE")]
+    pub sqlite: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Export drafts too.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Arguments of `annalist init`.

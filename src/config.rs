@@ -19,6 +19,9 @@ pub struct Config {
     /// The theme folder under `themes/` (the default theme is built in).
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// A custom domain (`archive.example.org`), written to the site's `CNAME` file.
+    #[serde(default)]
+    pub cname: Option<String>,
     /// Atom feeds.
     #[serde(default)]
     pub feeds: FeedsConfig,
@@ -136,6 +139,7 @@ impl Config {
             description: String::new(),
             language: default_language(),
             theme: default_theme(),
+            cname: None,
             feeds: FeedsConfig::default(),
             search: SearchConfig::default(),
             markdown: MarkdownConfig::default(),
@@ -153,5 +157,84 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Checks that `cname`, when given, is a bare host name. Returns a message and hint.
+    pub fn validate_cname(&self) -> Result<(), (String, String)> {
+        let Some(cname) = &self.cname else {
+            return Ok(());
+        };
+        if is_host_name(cname) {
+            return Ok(());
+        }
+        let host = cname
+            .trim()
+            .split_once("://")
+            .map_or(cname.trim(), |(_, rest)| rest)
+            .split(['/', ':', '?', '#'])
+            .next()
+            .unwrap_or("");
+        let hint = if is_host_name(host) {
+            format!("write the domain alone: `cname = \"{host}\"`")
+        } else {
+            "write the domain alone, without a scheme or path, e.g. `cname = \"archive.example.org\"`".into()
+        };
+        Err((
+            format!("`cname` must be a bare domain name, found `{cname}`"),
+            hint,
+        ))
+    }
+}
+
+/// Whether `name` is a domain name of two or more labels (`archive.example.org`):
+/// letters, digits and inner `-`, at most 63 bytes a label and 253 in all.
+fn is_host_name(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    name.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_cname(cname: &str) -> Config {
+        Config {
+            cname: Some(cname.into()),
+            ..Config::fallback()
+        }
+    }
+
+    #[test]
+    fn a_bare_domain_is_a_valid_cname() {
+        assert!(with_cname("archive.example.org").validate_cname().is_ok());
+        assert!(with_cname("www.my-site.co.uk").validate_cname().is_ok());
+        assert!(Config::fallback().validate_cname().is_ok());
+    }
+
+    #[test]
+    fn a_cname_with_scheme_or_path_is_refused_with_the_domain_as_hint() {
+        let (message, hint) = with_cname("https://archive.example.org/x/")
+            .validate_cname()
+            .unwrap_err();
+        assert!(message.contains("bare domain"), "{message}");
+        assert!(hint.contains("`cname = \"archive.example.org\"`"), "{hint}");
+        for bad in [
+            "",
+            "localhost",
+            "a..b",
+            "-a.org",
+            "a b.org",
+            "a.org:8080",
+            "a.org/",
+        ] {
+            assert!(with_cname(bad).validate_cname().is_err(), "{bad}");
+        }
     }
 }

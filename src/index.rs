@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -79,8 +80,8 @@ pub struct PersonEntry {
 /// A story and its connections.
 #[derive(Debug)]
 pub struct StoryEntry {
-    /// The anchored story (its quotes moved to [`Archive::quotes`]).
-    pub story: AnchoredStory,
+    /// The anchored story (its quotes are also in [`Archive::quotes`]).
+    pub story: Arc<AnchoredStory>,
     /// Its people, with how often each is mentioned.
     pub people: Vec<(PersonId, usize)>,
     /// Its quotes, in sidecar order.
@@ -123,13 +124,55 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         root,
         config,
         people,
-        mut stories,
+        stories,
         pages,
         broken,
     } = anchored;
+    let stories = stories.into_iter().map(Arc::new).collect();
+    index_shared(
+        Parts {
+            root,
+            config,
+            people,
+            pages,
+            broken,
+        },
+        stories,
+    )
+}
+
+/// Everything of an archive but its stories, for [`index_shared`].
+#[derive(Debug, Clone)]
+pub struct Parts {
+    /// The archive folder.
+    pub root: PathBuf,
+    /// Settings.
+    pub config: Config,
+    /// People, by id.
+    pub people: Vec<PersonFile>,
+    /// Content pages.
+    pub pages: Vec<PageFile>,
+    /// Files that did not parse.
+    pub broken: Broken,
+}
+
+/// Like [`index`], over shared stories (in path order): `serve` keeps them and
+/// re-anchors only the story that changed.
+pub fn index_shared(
+    parts: Parts,
+    mut stories: Vec<Arc<AnchoredStory>>,
+) -> (Archive, Vec<Diagnostic>) {
+    let Parts {
+        root,
+        config,
+        people,
+        pages,
+        broken,
+    } = parts;
     let mut diagnostics = Vec::new();
+    let dropped = drop_duplicate_slugs(&mut stories, &mut diagnostics);
     check_markdown_links(&stories, &people, &broken, &mut diagnostics);
-    let quotes = collect_quotes(&mut stories, &mut diagnostics);
+    let quotes = collect_quotes(&stories, &mut diagnostics);
 
     stories.sort_by(|a, b| {
         b.story
@@ -185,7 +228,7 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
         .collect();
     fill_people(&mut person_entries, &story_entries, &quotes);
     // A story that failed to parse may list them: say nothing until it parses.
-    if config.people.warn_unused && broken.stories.is_empty() {
+    if config.people.warn_unused && broken.stories.is_empty() && dropped == 0 {
         warn_unused(&person_entries, &mut diagnostics);
     }
     let related = related_stories(&story_entries, person_entries.len());
@@ -207,16 +250,44 @@ pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
     (archive, diagnostics)
 }
 
+/// Keeps the first story of each slug (in path order), reporting the others.
+fn drop_duplicate_slugs(
+    stories: &mut Vec<Arc<AnchoredStory>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let before = stories.len();
+    let mut first: HashMap<String, Arc<AnchoredStory>> = HashMap::new();
+    stories.retain(|story| {
+        let file = &story.story;
+        match first.get(&file.slug) {
+            Some(earlier) => {
+                diagnostics.push(
+                    Diagnostic::error(format!("duplicate slug `{}`", file.slug))
+                        .at(&file.source, file.slug_span.clone())
+                        .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
+                        .related(&earlier.story.source, earlier.story.slug_span.clone(), "the same slug is used here first"),
+                );
+                false
+            }
+            None => {
+                first.insert(file.slug.clone(), story.clone());
+                true
+            }
+        }
+    });
+    before - stories.len()
+}
+
 /// Takes the quotes out of the stories (in path order), reporting duplicate ids.
 fn collect_quotes(
-    stories: &mut [AnchoredStory],
+    stories: &[Arc<AnchoredStory>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Quote)> {
     let mut first: HashMap<String, (crate::source::Source, std::ops::Range<usize>)> =
         HashMap::new();
     let mut quotes = Vec::new();
-    for story in stories.iter_mut() {
-        for quote in std::mem::take(&mut story.quotes) {
+    for story in stories {
+        for quote in story.quotes.iter().cloned() {
             if let Some((file, span)) = first.get(&quote.id) {
                 let hint = if quote.derived_id {
                     "two quotes derive the same id: give one an explicit `id`"
@@ -288,7 +359,7 @@ fn place_quotes(
 
 /// Checks `story:` and `person:` links in the Markdown (quote links need the quote ids).
 fn check_markdown_links(
-    stories: &[AnchoredStory],
+    stories: &[Arc<AnchoredStory>],
     people: &[PersonFile],
     broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+pub mod export;
 pub mod index;
 pub mod init;
 pub mod load;

@@ -41,7 +41,18 @@ fn main() -> ExitCode {
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
             };
-            let (text, code) = annalist::build::run(&options, style);
+            let (text, code) = annalist::build::run(&options, style, args.verbose);
+            eprint!("{text}");
+            return ExitCode::from(code as u8);
+        }
+        Command::Export(args) => {
+            let options = annalist::export::ExportOptions {
+                root: cli.root.clone(),
+                sqlite: args.sqlite.clone(),
+                force: args.force,
+                drafts: args.drafts,
+            };
+            let (text, code) = annalist::export::run(&options, style);
             eprint!("{text}");
             return ExitCode::from(code as u8);
         }

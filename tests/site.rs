@@ -2,15 +2,18 @@
 //! writes, their links under a sub-path, and what a failed build leaves behind.
 
 mod common;
+#[path = "common/crawl.rs"]
+mod crawl;
 #[path = "common/html.rs"]
 mod html;
 #[path = "common/serve.rs"]
 mod serve;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use annalist::build::{build, BuildOptions};
+use crawl::crawl;
 
 fn build_into(root: &Path, output: &Path, base_url: Option<&str>) -> Result<(), String> {
     let options = BuildOptions {
@@ -154,66 +157,6 @@ fn a_folder_holding_someone_elses_files_is_refused_and_kept() {
         "precious"
     );
     assert_eq!(snapshot_dir(&output).len(), 1);
-}
-
-/// Crawls a site from `start`; returns every internal URL, link or fragment that does not resolve.
-fn crawl(start: &url::Url, prefix: &str) -> (usize, Vec<String>) {
-    let mut queue = VecDeque::from([start.clone()]);
-    let mut seen = BTreeSet::from([start.to_string()]);
-    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut fragments: Vec<(String, String, String)> = Vec::new();
-    let mut broken = Vec::new();
-    while let Some(page) = queue.pop_front() {
-        let (status, body) = serve::get(&page);
-        if status != 200 {
-            broken.push(format!("{page} answered {status}"));
-            continue;
-        }
-        if !page.path().ends_with('/') && !page.path().ends_with(".html") {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&body).into_owned();
-        ids.insert(
-            page.to_string(),
-            html::attr_values(&text, "id").into_iter().collect(),
-        );
-        for link in html::attr_values(&text, "href")
-            .into_iter()
-            .chain(html::attr_values(&text, "src"))
-        {
-            let Ok(target) = page.join(&link) else {
-                broken.push(format!("{page}: unparsable {link}"));
-                continue;
-            };
-            if target.host_str() != page.host_str()
-                || target.port() != page.port()
-                || !matches!(target.scheme(), "http")
-            {
-                continue;
-            }
-            if !target.path().starts_with(prefix) {
-                broken.push(format!("{page}: {link} leaves {prefix}"));
-                continue;
-            }
-            let mut bare = target.clone();
-            bare.set_fragment(None);
-            if let Some(fragment) = target.fragment() {
-                fragments.push((page.to_string(), bare.to_string(), fragment.to_string()));
-            }
-            if seen.insert(bare.to_string()) {
-                queue.push_back(bare);
-            }
-        }
-    }
-    for (from, to, fragment) in fragments {
-        let decoded = percent_encoding::percent_decode_str(&fragment)
-            .decode_utf8_lossy()
-            .into_owned();
-        if !ids.get(&to).is_some_and(|set| set.contains(&decoded)) {
-            broken.push(format!("{from}: #{fragment} not found in {to}"));
-        }
-    }
-    (seen.len(), broken)
 }
 
 #[test]

@@ -208,6 +208,23 @@ pub fn anchor(corpus: Corpus) -> (Anchored, Vec<Diagnostic>) {
     )
 }
 
+/// Anchors one story against the people registry (for `serve`, which re-anchors
+/// only the story that changed).
+pub fn anchor_one(
+    story: StoryFile,
+    people: &[PersonFile],
+    broken_people: &[String],
+    config: &Config,
+) -> (AnchoredStory, Vec<Diagnostic>) {
+    let registry = Registry::new(people, broken_people);
+    let context = story::Context {
+        registry: &registry,
+        options: crate::markdown::options(&config.markdown),
+        config,
+    };
+    story::anchor_story(story, &context)
+}
+
 /// The id of a quote that has none: `SPEAKER-W1-W2-W3-HHHHHH`.
 ///
 /// SPEAKER is the speaker's id (or `unnamed`); W1–W3 are the first three words

@@ -12,7 +12,7 @@ pub mod sidecar;
 pub mod story;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -130,7 +130,6 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
         }
     }
     let mut stories = loaded_stories;
-    check_duplicate_slugs(&stories, &mut diagnostics);
     if !options.drafts {
         stories.retain(|s| !s.front.draft);
     }
@@ -180,9 +179,16 @@ fn load_config(
     };
     let config = match parse::toml::<Config>(&source, 0..source.text.len()) {
         Ok(config) => {
-            if let Err((message, hint)) = config.validate() {
-                let span = parse::find_key_value(&source, 0..source.text.len(), "base_url")
-                    .unwrap_or(0..0);
+            let checks = [
+                ("base_url", config.validate()),
+                ("cname", config.validate_cname()),
+            ];
+            for (key, (message, hint)) in checks
+                .into_iter()
+                .filter_map(|(key, check)| check.err().map(|e| (key, e)))
+            {
+                let span =
+                    parse::find_key_value(&source, 0..source.text.len(), key).unwrap_or(0..0);
                 diagnostics.push(Diagnostic::error(message).at(&source, span).hint(hint));
             }
             config
@@ -280,6 +286,33 @@ fn list_markdown_files(root: &Path, folder: &str) -> Result<Vec<PathBuf>, LoadEr
     }
     paths.sort();
     Ok(paths)
+}
+
+/// Loads one story (`content/stories/…/NAME.md`, relative to `root`) with its
+/// sidecar if there is one; `None` when it does not parse, or is a draft and
+/// drafts are not wanted. For `serve`, which reloads only what changed.
+pub fn load_one_story(
+    root: &Path,
+    path: &Path,
+    options: LoadOptions,
+) -> (Option<StoryFile>, Vec<Diagnostic>) {
+    let sidecar = sidecar_path(path);
+    let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
+    let (story, diagnostics) = load_story(root, path, sidecar.as_deref());
+    (
+        story.filter(|s| options.drafts || !s.front.draft),
+        diagnostics,
+    )
+}
+
+/// The sidecar path of a story path: `a/b.md` → `a/b.ann.toml`.
+pub fn sidecar_path(story: &Path) -> PathBuf {
+    let name = story
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    story.with_file_name(format!("{stem}{SIDECAR_SUFFIX}"))
 }
 
 fn load_story(
@@ -422,22 +455,6 @@ fn load_page(root: &Path, path: &Path) -> Result<PageFile, Diagnostic> {
         front,
         body: parts.body,
     })
-}
-
-fn check_duplicate_slugs(stories: &[StoryFile], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &StoryFile> = HashMap::new();
-    for story in stories {
-        if let Some(first) = seen.get(story.slug.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(format!("duplicate slug `{}`", story.slug))
-                    .at(&story.source, story.slug_span.clone())
-                    .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
-                    .related(&first.source, first.slug_span.clone(), "the same slug is used here first"),
-            );
-        } else {
-            seen.insert(&story.slug, story);
-        }
-    }
 }
 
 enum ReadFailure {

@@ -41,7 +41,9 @@ impl Cards {
                 quote_count: p
                     .quotes_by
                     .iter()
-                    .filter(|q| archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed)
+                    .filter(|q| {
+                        archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed
+                    })
                     .count(),
                 story_count: p.stories.len(),
             })

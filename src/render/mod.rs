@@ -2,9 +2,16 @@
 //! the archive's views go through the Tera templates to make the site's files.
 
 pub mod annotate;
+pub mod annotations;
 pub mod cards;
+pub mod charts;
+pub mod data;
+pub mod feeds;
 pub mod highlight;
+pub mod jsonld;
 pub mod marks;
 pub mod site;
+pub mod sitemap;
 pub mod templates;
 pub mod views;
+pub mod xml;

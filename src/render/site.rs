@@ -11,6 +11,7 @@ use super::highlight::{stylesheet, Highlighter};
 use super::marks::{inline_markdown, story_marks};
 use super::templates::Templates;
 use super::views::*;
+use super::{feeds, jsonld, sitemap};
 use crate::anchor::text::visible_text;
 use crate::anchor::Speaker;
 use crate::diagnostics::Diagnostic;
@@ -74,7 +75,14 @@ pub fn render_site(
             tags: cards.tags.len(),
         },
         has_code,
-        pages: archive.pages.iter().map(|p| PageLink { title: p.front.title.clone(), path: format!("{}/", p.name) }).collect(),
+        pages: archive
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                title: p.front.title.clone(),
+                path: format!("{}/", p.name),
+            })
+            .collect(),
     };
     let r = Renderer {
         archive,
@@ -106,6 +114,7 @@ pub fn render_site(
             .map(|i| r.quote(QuoteId(i))),
     );
     results.push(r.tags_index());
+    results.push(r.timeline());
     results.extend(r.cards.tags.keys().map(|slug| r.tag(slug)));
     results.extend(archive.pages.iter().map(|p| r.content_page(p)));
     results.push(r.not_found());
@@ -131,6 +140,17 @@ pub fn render_site(
     let pages = files.len();
     // Files that are not pages (feeds, sitemap, data downloads) are added here,
     // each by its own module: `files.extend(module::files(archive, &r.cards, &r.base_url));`
+    files.extend(feeds::files(archive, &r.cards, &r.base_url));
+    files.extend(super::data::files(archive, &r.cards, &r.base_url));
+    // The sitemap lists the HTML pages above it: keep it last.
+    files.extend(sitemap::files(&files, archive, &r.cards, &r.base_url));
+    // The archive's own static files win over generated ones (its own robots.txt, say).
+    let generated = files.split_off(pages);
+    files.extend(
+        generated
+            .into_iter()
+            .filter(|f| theme.statics.iter().all(|s| s.path != f.path)),
+    );
     for file in &theme.statics {
         files.push(OutputFile {
             path: file.path.clone(),
@@ -173,6 +193,9 @@ impl Renderer<'_> {
             path: path.to_string(),
             canonical: format!("{}{}", self.base_url, path),
             kind,
+            feed: None,
+            json_ld: None,
+            image: None,
         }
     }
 
@@ -205,7 +228,7 @@ impl Renderer<'_> {
             .filter(|p| p.quote_count > 0)
             .collect();
         most_quoted.sort_by(|a, b| b.quote_count.cmp(&a.quote_count).then(a.name.cmp(&b.name)));
-        let home = HomePage {
+        let mut home = HomePage {
             latest: self
                 .cards
                 .stories
@@ -220,8 +243,12 @@ impl Renderer<'_> {
                 .take(HOME_ITEMS)
                 .map(|q| self.cards.quotes[q.0].clone())
                 .collect(),
+            chart_svg: None,
         };
-        let meta = self.meta("home", &self.site.title, &self.site.description, "");
+        home.chart_svg = super::charts::most_quoted_svg(&home.most_quoted, "");
+        let mut meta = self.meta("home", &self.site.title, &self.site.description, "");
+        meta.feed = feeds::archive_feed(&self.archive.config);
+        meta.json_ld = Some(jsonld::website(self.archive, &self.base_url));
         self.page("index.html", meta, "home", &home)
     }
 
@@ -239,12 +266,9 @@ impl Renderer<'_> {
                     stories: cards[range].to_vec(),
                     pager,
                 };
-                self.page(
-                    "stories.html",
-                    self.meta("stories", &title, "", &path),
-                    "list",
-                    &list,
-                )
+                let mut meta = self.meta("stories", &title, "", &path);
+                meta.feed = feeds::archive_feed(&self.archive.config);
+                self.page("stories.html", meta, "list", &list)
             })
             .collect()
     }
@@ -252,7 +276,8 @@ impl Renderer<'_> {
     fn story(&self, id: StoryId) -> Result<OutputFile, Diagnostic> {
         let entry = &self.archive.stories[id.0];
         let card = self.cards.stories[id.0].clone();
-        let meta = self.meta("story", &card.title, &card.summary, &card.path);
+        let mut meta = self.meta("story", &card.title, &card.summary, &card.path);
+        meta.json_ld = Some(jsonld::story(self.archive, &self.cards, id, &self.base_url));
         let marks = story_marks(self.archive, entry, &meta.root);
         let html = annotate(&entry.story.text, &marks, &meta.root, &self.highlighter);
         let mut people: Vec<PersonInStory> = entry
@@ -328,12 +353,15 @@ impl Renderer<'_> {
     fn person(&self, id: PersonId) -> Result<OutputFile, Diagnostic> {
         let entry = &self.archive.people[id.0];
         let card = self.cards.people[id.0].clone();
-        let meta = self.meta(
+        let mut meta = self.meta(
             "person",
             &card.name,
             card.description.as_deref().unwrap_or(""),
             &card.path,
         );
+        meta.feed = feeds::person_feed(&self.archive.config, &card.id);
+        meta.json_ld = Some(jsonld::person(self.archive, id, &self.base_url));
+        meta.image = jsonld::image_url(&entry.file.front, &self.base_url);
         let newest = |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<QuoteCard> {
             ids.iter()
                 .rev()
@@ -347,6 +375,7 @@ impl Renderer<'_> {
             0,
             crate::markdown::options(&self.archive.config.markdown),
         );
+        let (chart_svg, activity) = super::charts::person_activity(self.archive, id);
         let person = PersonPage {
             aliases: front.aliases.clone(),
             roles: front
@@ -366,7 +395,13 @@ impl Renderer<'_> {
                     url: url.clone(),
                 })
                 .collect(),
-            image: front.image.as_ref().map(|i| if i.contains("://") { i.clone() } else { i.trim_start_matches('/').to_string() }),
+            image: front.image.as_ref().map(|i| {
+                if i.contains("://") {
+                    i.clone()
+                } else {
+                    i.trim_start_matches('/').to_string()
+                }
+            }),
             bio_html: annotate(&bio, &[], &meta.root, &self.highlighter),
             quotes: newest(&entry.quotes_by, Some(QuoteStatus::Verified)),
             quotes_disputed: newest(&entry.quotes_by, Some(QuoteStatus::Disputed)),
@@ -388,9 +423,18 @@ impl Renderer<'_> {
                     count,
                 })
                 .collect(),
+            chart_svg,
+            activity,
             card,
         };
         self.page("person.html", meta, "person", &person)
+    }
+
+    fn timeline(&self) -> Result<OutputFile, Diagnostic> {
+        let timeline = super::charts::timeline_page(self.archive, &self.cards);
+        let description = "Every story by year and month, with the number of stories per month.";
+        let meta = self.meta("timeline", "Timeline", description, "timeline/");
+        self.page("timeline.html", meta, "timeline", &timeline)
     }
 
     fn quotes_newest_first(&self) -> Vec<QuoteId> {
@@ -472,12 +516,8 @@ impl Renderer<'_> {
         let entry = &self.archive.quotes[id.0];
         let card = self.cards.quotes[id.0].clone();
         let story = &self.archive.stories[entry.story.0].story;
-        let title = format!(
-            "{}: \u{201C}{}\u{201D}",
-            card.speaker.name,
-            truncate_words(&card.words, 12)
-        );
-        let meta = self.meta("quote", &title, &card.words, &card.path);
+        let mut meta = self.meta("quote", &quote_title(&card), &card.words, &card.path);
+        meta.json_ld = Some(jsonld::quote(self.archive, &self.cards, id, &self.base_url));
         let original_url = story.story.front.url.as_ref().map(|url| {
             format!(
                 "{}{}",
@@ -534,13 +574,9 @@ impl Renderer<'_> {
                 .map(|s| self.cards.stories[s.0].clone())
                 .collect(),
         };
-        let path = format!("tags/{slug}/");
-        self.page(
-            "tag.html",
-            self.meta("tag", &format!("Tag: {name}"), "", &path),
-            "tag",
-            &tag,
-        )
+        let mut meta = self.meta("tag", &format!("Tag: {name}"), "", &format!("tags/{slug}/"));
+        meta.feed = feeds::tag_feed(&self.archive.config, slug);
+        self.page("tag.html", meta, "tag", &tag)
     }
 
     fn content_page(&self, page: &crate::load::PageFile) -> Result<OutputFile, Diagnostic> {
@@ -626,9 +662,22 @@ fn citation(card: &QuoteCard, story_date: &crate::date::Date, base_url: &str) ->
         (_, true) => format!("{} (unnamed source)", card.speaker.name),
         _ => card.speaker.name.clone(),
     };
-    let said = if card.date == iso_date(story_date) { String::new() } else { format!(" (said {})", card.date_display) };
-    let source = card.story.source.as_ref().map(|s| format!(", {s}")).unwrap_or_default();
-    let status = if card.status == "disputed" { " [disputed]" } else { "" };
+    let said = if card.date == iso_date(story_date) {
+        String::new()
+    } else {
+        format!(" (said {})", card.date_display)
+    };
+    let source = card
+        .story
+        .source
+        .as_ref()
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    let status = if card.status == "disputed" {
+        " [disputed]"
+    } else {
+        ""
+    };
     format!(
         "{who}: \u{201C}{}\u{201D}{said}{status}. In \u{201C}{}\u{201D}{source}, {}. {base_url}{}",
         card.words, card.story.title, card.story.date_display, card.path
@@ -678,6 +727,15 @@ fn escape(text: &str) -> String {
     let mut out = String::new();
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
+}
+
+/// A quote's title: who, and the first words (`Ilse Varnham: “We will not…”`).
+pub(crate) fn quote_title(card: &QuoteCard) -> String {
+    format!(
+        "{}: \u{201C}{}\u{201D}",
+        card.speaker.name,
+        truncate_words(&card.words, 12)
+    )
 }
 
 fn truncate_words(text: &str, words: usize) -> String {

@@ -22,6 +22,7 @@ pub const REQUIRED: &[&str] = &[
     "tags.html",
     "tag.html",
     "page.html",
+    "timeline.html",
     "404.html",
 ];
 

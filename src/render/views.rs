@@ -64,8 +64,14 @@ pub struct PageMeta {
     pub path: String,
     /// The absolute URL of this page.
     pub canonical: String,
-    /// Which kind of page: `home`, `stories`, `story`, `people`, `person`, `quotes`, `speakers`, `quote`, `tags`, `tag`, `page`, `404`.
+    /// Which kind of page: `home`, `stories`, `story`, `people`, `person`, `quotes`, `speakers`, `quote`, `tags`, `tag`, `page`, `timeline`, `404`.
     pub kind: &'static str,
+    /// The path of this page's Atom feed from the root (`people/ID/atom.xml`), if it has one.
+    pub feed: Option<String>,
+    /// The page's structured data, JSON-LD ready to go in a `<script>` (print with `| safe`).
+    pub json_ld: Option<String>,
+    /// The absolute URL of a picture for link previews (`og:image`), if any.
+    pub image: Option<String>,
 }
 
 /// A link to a tag.
@@ -286,6 +292,23 @@ pub struct PersonPage {
     pub stories: Vec<StoryAppearance>,
     /// People they appear with, most often first.
     pub appears_with: Vec<CoAppearance>,
+    /// Their stories and quotes per month as an SVG chart (print with `| safe`), if they have any.
+    pub chart_svg: Option<String>,
+    /// The chart's numbers: every month from their first story or quote to their last.
+    pub activity: Vec<MonthActivity>,
+}
+
+/// A person's stories and quotes in one month (a row of the person chart's table).
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthActivity {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `March 2025`.
+    pub name: String,
+    /// Stories they appear in, published that month.
+    pub stories: usize,
+    /// Their quotes (verified or disputed) said that month.
+    pub quotes: usize,
 }
 
 /// Everything on a quote's page; given to `quote.html` as `quote`.
@@ -400,6 +423,58 @@ pub struct HomePage {
     pub most_quoted: Vec<PersonCard>,
     /// The newest quotes.
     pub recent_quotes: Vec<QuoteCard>,
+    /// The most-quoted people as an SVG bar chart (print with `| safe`), if anyone is quoted.
+    pub chart_svg: Option<String>,
+}
+
+/// The timeline; given to `timeline.html` as `timeline`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelinePage {
+    /// Stories per month as an SVG bar chart (print with `| safe`), if there are stories.
+    pub chart_svg: Option<String>,
+    /// The chart's numbers: every month from the first story to the last, oldest first.
+    pub months: Vec<MonthCount>,
+    /// The years with stories, oldest first, each with its months that have stories.
+    pub years: Vec<TimelineYear>,
+}
+
+/// How many stories one month has (a bar of the timeline chart).
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `March 2025`.
+    pub name: String,
+    /// Stories published that month.
+    pub count: usize,
+    /// The id of the month's section on the timeline page (`m-2025-03`), or `null` when it has no stories.
+    pub anchor: Option<String>,
+}
+
+/// A year of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineYear {
+    /// The year (`2025`).
+    pub year: String,
+    /// The id of its section (`y-2025`).
+    pub anchor: String,
+    /// Stories published that year.
+    pub count: usize,
+    /// Its months with stories, oldest first.
+    pub months: Vec<TimelineMonth>,
+}
+
+/// A month of the timeline with its stories.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineMonth {
+    /// `YYYY-MM` (for `<time datetime>`).
+    pub month: String,
+    /// `March 2025`.
+    pub name: String,
+    /// The id of its section (`m-2025-03`); the chart's bar links to it.
+    pub anchor: String,
+    /// Its stories, oldest first.
+    pub stories: Vec<StoryCard>,
 }
 
 /// A page from `content/pages/`; given to `page.html` as `content`.

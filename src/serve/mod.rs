@@ -2,6 +2,7 @@
 //! the archive, rebuild what a change needs, and reload open pages.
 
 pub mod http;
+pub mod live;
 pub mod reload;
 pub mod watch;
 
@@ -16,10 +17,12 @@ use std::time::Instant;
 use tokio::sync::broadcast;
 
 use self::http::{ServedFile, ServedSite, Shared};
+use self::live::LiveArchive;
 use self::reload::ReloadEvent;
 use self::watch::Change;
-use crate::build::{prepare, reload_theme, render, Prepared};
+use crate::build::{reload_theme, render, Prepared};
 use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::load::LoadOptions;
 use crate::render::site::base_path;
 
 /// How to serve.
@@ -107,6 +110,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         root: options.root.clone(),
         drafts: options.drafts,
         base_url: local_base.clone(),
+        live: None,
         prepared: None,
         shared: shared.clone(),
     };
@@ -148,6 +152,7 @@ struct Rebuilder {
     root: PathBuf,
     drafts: bool,
     base_url: String,
+    live: Option<LiveArchive>,
     prepared: Option<Prepared>,
     shared: Arc<Shared>,
 }
@@ -161,7 +166,7 @@ impl Rebuilder {
             change
         };
         let result = match change {
-            Change::Content => self.content(),
+            Change::Content => self.content(paths),
             Change::Templates => self.templates(),
             Change::Statics | Change::Stylesheets => self.statics(change),
         };
@@ -195,23 +200,61 @@ impl Rebuilder {
         }
     }
 
-    fn content(&mut self) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let prepared =
-            prepare(&self.root, self.drafts, Some(&self.base_url)).map_err(|(error, mut ds)| {
-                if ds.is_empty() {
-                    ds.push(Diagnostic::error(error.to_string()));
+    fn content(&mut self, paths: &[PathBuf]) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let options = LoadOptions {
+            drafts: self.drafts,
+        };
+        if paths.iter().any(|p| p.ends_with("archive.toml")) {
+            // The theme may have changed with the settings.
+            self.prepared = None;
+        }
+        match &mut self.live {
+            Some(live) if !paths.is_empty() && live.can_reload_stories(paths) => {
+                live.reload_stories(paths)
+            }
+            _ => {
+                let live = LiveArchive::load(&self.root, options, &self.base_url)
+                    .map_err(|e| vec![Diagnostic::error(e.to_string())])?;
+                self.live = Some(live);
+            }
+        }
+        let Some(live) = &self.live else {
+            return Err(Vec::new());
+        };
+        let (archive, diagnostics) = live.index();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let prepared = match self.prepared.take() {
+            Some(old) => Prepared {
+                archive,
+                theme: old.theme,
+                templates: old.templates,
+                warnings: diagnostics,
+                stages: Default::default(),
+            },
+            None => {
+                let theme = crate::load::theme::load_theme(&self.root, &archive.config.theme)
+                    .map_err(|d| vec![d])?;
+                let templates = crate::render::templates::Templates::compile(&theme)?;
+                Prepared {
+                    archive,
+                    theme,
+                    templates,
+                    warnings: diagnostics,
+                    stages: Default::default(),
                 }
-                ds
-            })?;
-        let count = self.publish(&prepared, ReloadEvent::Reload)?;
+            }
+        };
+        let result = self.publish(&prepared, ReloadEvent::Reload);
         let warnings = prepared.warnings.clone();
         self.prepared = Some(prepared);
-        Ok((count, warnings))
+        result.map(|count| (count, warnings))
     }
 
     fn templates(&mut self) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
         let Some(mut prepared) = self.prepared.take() else {
-            return self.content();
+            return self.content(&[]);
         };
         let result = reload_theme(&mut prepared, &self.root)
             .and_then(|()| self.publish(&prepared, ReloadEvent::Reload));
@@ -221,7 +264,7 @@ impl Rebuilder {
 
     fn statics(&mut self, change: Change) -> Result<(usize, Vec<Diagnostic>), Vec<Diagnostic>> {
         let Some(mut prepared) = self.prepared.take() else {
-            return self.content();
+            return self.content(&[]);
         };
         let result = reload_theme(&mut prepared, &self.root);
         let statics: Vec<_> = prepared

@@ -1,0 +1,300 @@
+//! A story's annotations in the W3C Web Annotation model
+//! (`/stories/SLUG/annotations.jsonld`): mentions, quotes, anchored links and
+//! notes, each targeting its words with a `TextQuoteSelector` over the story's
+//! visible text. The format is documented in `docs/data.md`.
+
+use serde::Serialize;
+
+use super::cards::iso_date;
+use crate::anchor::{Span, Speaker, VisibleText};
+use crate::index::{Archive, StoryEntry};
+
+/// Chars of visible text around a span in a `TextQuoteSelector`'s `prefix` and
+/// `suffix`, at least; more (doubling) when needed to make the selector unique.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// Absolute URLs of the pages annotations point at.
+struct Urls<'a> {
+    base: &'a str,
+}
+
+impl Urls<'_> {
+    fn story(&self, slug: &str) -> String {
+        format!("{}stories/{slug}/", self.base)
+    }
+    fn person(&self, id: &str) -> String {
+        format!("{}people/{id}/", self.base)
+    }
+}
+
+/// A W3C Web Annotation `AnnotationPage` (fields in the order the model's examples use).
+#[derive(Serialize)]
+pub struct AnnotationPage {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    generator: Body,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Annotation>,
+}
+
+/// One annotation: what it says (`body`) about which words (`target`).
+#[derive(Serialize)]
+struct Annotation {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: Vec<Body>,
+    target: Target,
+}
+
+/// A body: a resource (a person, a story) or a `TextualBody`.
+#[derive(Serialize, Default)]
+struct Body {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+}
+
+impl Body {
+    fn text(purpose: &'static str, format: Option<&'static str>, value: &str) -> Body {
+        Body {
+            kind: "TextualBody",
+            purpose: Some(purpose),
+            format,
+            value: Some(value.to_string()),
+            ..Body::default()
+        }
+    }
+}
+
+/// The annotated words: a story page and a selector.
+#[derive(Serialize)]
+struct Target {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    selector: TextQuoteSelector,
+}
+
+/// A W3C `TextQuoteSelector`: the words, and the text just before and after them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextQuoteSelector {
+    /// Always `TextQuoteSelector`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The selected text.
+    pub exact: String,
+    /// The text just before it.
+    pub prefix: String,
+    /// The text just after it.
+    pub suffix: String,
+}
+
+/// A story's annotations as a W3C Web Annotation `AnnotationPage`, in text order.
+pub fn page(archive: &Archive, entry: &StoryEntry, base_url: &str) -> AnnotationPage {
+    let urls = &Urls { base: base_url };
+    let story = &entry.story;
+    let page = format!("{base_url}stories/{}/annotations.jsonld", story.story.slug);
+    let target = |span: Span| Target {
+        kind: "SpecificResource",
+        source: urls.story(&story.story.slug),
+        selector: text_quote_selector(&story.text, span),
+    };
+    let annotation = |id: String, motivation, body, span| Annotation {
+        id: format!("{page}#{id}"),
+        kind: "Annotation",
+        motivation,
+        body,
+        target: target(span),
+    };
+    let tag = |value: &str| Body::text("tagging", None, value);
+    // (start, kind order, end) keeps text order, mentions before quotes at one place.
+    let mut items: Vec<((usize, u8, usize), Annotation)> = Vec::new();
+    for (i, mention) in story.mentions.iter().enumerate() {
+        let body = vec![person_body(archive, &mention.person, urls), tag("mention")];
+        let item = annotation(
+            format!("mention-{}", i + 1),
+            "identifying",
+            body,
+            mention.span,
+        );
+        items.push(((mention.span.start, 0, mention.span.end), item));
+    }
+    for q in &entry.quotes {
+        let quote = &archive.quotes[q.0].quote;
+        let speaker = match &quote.speaker {
+            Speaker::Person(id) => person_body(archive, id, urls),
+            Speaker::Unnamed(description) => {
+                Body::text("identifying", Some("text/plain"), description)
+            }
+        };
+        let body = vec![
+            speaker,
+            Body::text("describing", Some("text/plain"), &describe(quote)),
+            tag("quote"),
+        ];
+        let item = annotation(
+            format!("quote-{}", quote.id),
+            "identifying",
+            body,
+            quote.span,
+        );
+        items.push(((quote.span.start, 1, quote.span.end), item));
+    }
+    let anchored = entry.links_out.iter().filter_map(|l| Some((l, l.span?)));
+    for (n, (link, span)) in anchored.enumerate() {
+        let other = &archive.stories[link.story.0].story.story;
+        let mut body = vec![Body {
+            id: Some(urls.story(&other.slug)),
+            kind: "Text",
+            label: Some(other.front.title.clone()),
+            format: Some("text/html"),
+            ..Body::default()
+        }];
+        if let Some(relation) = &link.relation {
+            body.push(Body::text("describing", Some("text/plain"), relation));
+        }
+        body.push(tag("link"));
+        let item = annotation(format!("link-{}", n + 1), "linking", body, span);
+        items.push(((span.start, 2, span.end), item));
+    }
+    // Numbered in text order, as on the story's page (`noted-N`).
+    let mut notes: Vec<_> = story.notes.iter().collect();
+    notes.sort_by_key(|n| n.span);
+    for (n, note) in notes.into_iter().enumerate() {
+        let body = vec![
+            Body::text("commenting", Some("text/markdown"), &note.body),
+            tag("note"),
+        ];
+        let item = annotation(format!("note-{}", n + 1), "commenting", body, note.span);
+        items.push(((note.span.start, 3, note.span.end), item));
+    }
+    items.sort_by_key(|(order, _)| *order);
+    AnnotationPage {
+        context: "http://www.w3.org/ns/anno.jsonld",
+        id: page.clone(),
+        kind: "AnnotationPage",
+        generator: Body {
+            kind: "Software",
+            name: Some(format!("annalist {}", env!("CARGO_PKG_VERSION"))),
+            ..Body::default()
+        },
+        start_index: 0,
+        items: items.into_iter().map(|(_, item)| item).collect(),
+    }
+}
+
+/// `Direct quote, verified, said 2025-04-17, first reported by X.`
+fn describe(quote: &crate::anchor::Quote) -> String {
+    let mut text = format!(
+        "{} quote, {}, said {}",
+        capitalize(quote.kind.as_str()),
+        quote.status.as_str(),
+        iso_date(&quote.said)
+    );
+    if let Some(via) = &quote.via {
+        text.push_str(&format!(", first reported by {via}"));
+    }
+    text.push('.');
+    text
+}
+
+/// A registered person as an annotation body: their page, typed `Person`, with their name.
+fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
+    let name = archive
+        .person_ids
+        .get(id)
+        .map_or(id, |p| archive.people[p.0].file.front.name.as_str());
+    Body {
+        id: Some(urls.person(id)),
+        kind: "Person",
+        name: Some(name.to_string()),
+        ..Body::default()
+    }
+}
+
+/// A `TextQuoteSelector` for `span`: its visible text, with at least
+/// [`CONTEXT_CHARS`] chars of context each side (fewer at the ends of the text),
+/// doubled until prefix + exact + suffix occur once in the story.
+pub fn text_quote_selector(text: &VisibleText, span: Span) -> TextQuoteSelector {
+    let len = text.len_chars();
+    let exact = text.slice(span.range());
+    let mut reach = CONTEXT_CHARS;
+    loop {
+        let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
+        let suffix = text.slice(span.end..(span.end + reach).min(len));
+        let whole = format!("{prefix}{exact}{suffix}");
+        if reach >= len || occurs_once(&text.text, &whole) {
+            return TextQuoteSelector {
+                kind: "TextQuoteSelector",
+                exact: exact.to_string(),
+                prefix: prefix.to_string(),
+                suffix: suffix.to_string(),
+            };
+        }
+        reach *= 2;
+    }
+}
+
+/// Whether `needle` occurs exactly once in `haystack`, counting overlapping occurrences.
+fn occurs_once(haystack: &str, needle: &str) -> bool {
+    let Some(first) = haystack.find(needle) else {
+        return false;
+    };
+    let next = first + haystack[first..].chars().next().map_or(1, char::len_utf8);
+    !haystack[next..].contains(needle)
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_occurrences_count() {
+        assert!(occurs_once("abcabc", "cab"));
+        assert!(!occurs_once("aaa", "aa"));
+        assert!(!occurs_once("abc", "x"));
+    }
+
+    #[test]
+    fn selectors_grow_until_unique() {
+        let body = format!(
+            "{x} Yes. {y}A\n\nAnd then: {x} Yes. {y}B",
+            x = "x".repeat(40),
+            y = "y".repeat(40),
+        );
+        let text = crate::anchor::text::visible_text(&body, 0, pulldown_cmark::Options::empty());
+        let at = text.text.find("Yes.").unwrap();
+        let start = text.text[..at].chars().count();
+        let selector = text_quote_selector(&text, Span::from(start..start + 4));
+        let (prefix, suffix) = (&selector.prefix, &selector.suffix);
+        assert_eq!(selector.exact, "Yes.");
+        assert!(suffix.chars().count() > CONTEXT_CHARS, "{suffix}");
+        let whole = format!("{prefix}Yes.{suffix}");
+        assert_eq!(text.text.matches(&whole).count(), 1);
+    }
+}
