@@ -568,30 +568,62 @@ fn related_stories(stories: &[StoryEntry], people: usize) -> Vec<Vec<(StoryId, f
         .collect();
     (0..stories.len())
         .into_par_iter()
-        .map(|i| {
-            let mut scores: HashMap<StoryId, f64> = HashMap::new();
-            for &(p, _) in &stories[i].people {
-                let posting = &postings[p.0];
-                let window = if posting.len() <= RELATED_SCAN_LIMIT {
-                    posting.as_slice()
-                } else {
-                    // Postings are in story order (newest first): take the stories nearest in time.
-                    let at = posting.partition_point(|s| s.0 < i);
-                    let start = at
-                        .saturating_sub(RELATED_SCAN_LIMIT / 2)
-                        .min(posting.len() - RELATED_SCAN_LIMIT);
-                    &posting[start..start + RELATED_SCAN_LIMIT]
-                };
-                for &other in window {
-                    if other.0 != i {
-                        *scores.entry(other).or_default() += weight[p.0];
+        .map_init(
+            || Scratch { scores: vec![0.0; stories.len()], touched: Vec::new() },
+            |scratch, i| {
+                for &(p, _) in &stories[i].people {
+                    for &other in scan_window(&postings[p.0], i) {
+                        if other.0 != i {
+                            if scratch.scores[other.0] == 0.0 {
+                                scratch.touched.push(other.0);
+                            }
+                            scratch.scores[other.0] += weight[p.0];
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(StoryId, f64)> = scores.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.truncate(RELATED_COUNT);
-            ranked
-        })
+                scratch.top(i)
+            },
+        )
         .collect()
+}
+
+/// The stories of one person that the related search looks at for story `i`:
+/// all of them, or the [`RELATED_SCAN_LIMIT`] nearest in time.
+fn scan_window(posting: &[StoryId], i: usize) -> &[StoryId] {
+    if posting.len() <= RELATED_SCAN_LIMIT {
+        return posting;
+    }
+    // Postings are in story order (newest first): take the stories nearest in time.
+    let at = posting.partition_point(|s| s.0 < i);
+    let start = at.saturating_sub(RELATED_SCAN_LIMIT / 2).min(posting.len() - RELATED_SCAN_LIMIT);
+    &posting[start..start + RELATED_SCAN_LIMIT]
+}
+
+/// Per-thread scores of every story, reset after each use: adding to an array
+/// is much cheaper than hashing.
+struct Scratch {
+    scores: Vec<f64>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    /// The best [`RELATED_COUNT`] stories for story `i` (ties: nearest in time, then newest), and a reset.
+    fn top(&mut self, i: usize) -> Vec<(StoryId, f64)> {
+        let mut best: Vec<(StoryId, f64)> = Vec::with_capacity(RELATED_COUNT + 1);
+        let better = |a: &(StoryId, f64), b: &(StoryId, f64)| {
+            b.1.total_cmp(&a.1).then(a.0 .0.abs_diff(i).cmp(&b.0 .0.abs_diff(i))).then(a.0.cmp(&b.0))
+        };
+        for &other in &self.touched {
+            let candidate = (StoryId(other), self.scores[other]);
+            self.scores[other] = 0.0;
+            if best.len() == RELATED_COUNT && better(&candidate, &best[RELATED_COUNT - 1]).is_ge() {
+                continue;
+            }
+            let at = best.partition_point(|b| better(b, &candidate).is_lt());
+            best.insert(at, candidate);
+            best.truncate(RELATED_COUNT);
+        }
+        self.touched.clear();
+        best
+    }
 }
