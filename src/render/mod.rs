@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod jsonld;
 pub mod marks;
+pub mod search;
 pub mod site;
 pub mod sitemap;
 pub mod templates;

@@ -75,6 +75,7 @@ pub fn render_site(
             tags: cards.tags.len(),
         },
         has_code,
+        search: archive.config.search.enabled,
         pages: archive
             .pages
             .iter()
@@ -142,6 +143,7 @@ pub fn render_site(
     // each by its own module: `files.extend(module::files(archive, &r.cards, &r.base_url));`
     files.extend(feeds::files(archive, &r.cards, &r.base_url));
     files.extend(super::data::files(archive, &r.cards, &r.base_url));
+    files.extend(super::search::files(archive, &r.cards, templates, &r.site)?);
     // The sitemap lists the HTML pages above it: keep it last.
     files.extend(sitemap::files(&files, archive, &r.cards, &r.base_url));
     // The archive's own static files win over generated ones (its own robots.txt, say).

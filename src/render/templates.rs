@@ -23,6 +23,7 @@ pub const REQUIRED: &[&str] = &[
     "tag.html",
     "page.html",
     "timeline.html",
+    "search.html",
     "404.html",
 ];
 

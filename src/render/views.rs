@@ -25,6 +25,8 @@ pub struct SiteView {
     pub counts: Counts,
     /// Whether the theme should link the highlighting stylesheet.
     pub has_code: bool,
+    /// Whether the site has search (`/search/`, and a search box in the header).
+    pub search: bool,
     /// The content pages (`content/pages/`), by title, for navigation.
     pub pages: Vec<PageLink>,
 }
