@@ -1,6 +1,7 @@
 //! `annalist build`: load, anchor, index, render and write the site.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::check::{self, Stages};
@@ -61,11 +62,11 @@ pub struct BuildReport {
 #[derive(Debug)]
 pub struct Prepared {
     /// The joined archive.
-    pub archive: Archive,
+    pub archive: Arc<Archive>,
     /// The theme's files.
     pub theme: ThemeFiles,
     /// The compiled templates.
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     /// Warnings found on the way.
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took so far.
@@ -101,9 +102,9 @@ pub fn prepare(
     };
     match Templates::compile(&theme) {
         Ok(templates) => Ok(Prepared {
-            archive,
+            archive: Arc::new(archive),
             theme,
-            templates,
+            templates: Arc::new(templates),
             warnings: diagnostics,
             stages,
         }),
@@ -117,7 +118,7 @@ pub fn prepare(
 /// Reads the theme again and recompiles its templates, keeping the archive.
 pub fn reload_theme(prepared: &mut Prepared, root: &Path) -> Result<(), Vec<Diagnostic>> {
     let theme = theme::load_theme(root, &prepared.archive.config.theme).map_err(|d| vec![d])?;
-    prepared.templates = Templates::compile(&theme)?;
+    prepared.templates = Arc::new(Templates::compile(&theme)?);
     prepared.theme = theme;
     Ok(())
 }

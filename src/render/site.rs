@@ -39,11 +39,11 @@ pub struct Rendered {
 /// Shared by every page: the archive, its cards and the templates.
 struct Renderer<'a> {
     archive: &'a Archive,
-    cards: Cards,
+    cards: &'a Cards,
     templates: &'a Templates,
-    site: SiteView,
-    base_url: String,
-    highlighter: Highlighter,
+    site: &'a SiteView,
+    base_url: &'a str,
+    highlighter: &'a Highlighter,
 }
 
 /// Renders every page and static file of the archive.
@@ -54,48 +54,20 @@ pub fn render_site(
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let base_url = normalize_base_url(&archive.config.base_url);
     let cards = Cards::new(archive);
-    let has_code = archive.stories.iter().any(|s| {
-        s.story.text.events.iter().any(|(e, _)| {
-            matches!(
-                e,
-                pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
-            )
-        })
-    });
-    let site = SiteView {
-        title: archive.config.title.clone(),
-        description: archive.config.description.clone(),
-        language: archive.config.language.clone(),
-        base_url: base_url.clone(),
-        generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
-        counts: Counts {
-            stories: archive.stories.len(),
-            people: archive.people.len(),
-            quotes: archive.quotes.len(),
-            tags: cards.tags.len(),
-        },
-        has_code,
-        search: archive.config.search.enabled,
-        pages: archive
-            .pages
-            .iter()
-            .map(|p| PageLink {
-                title: p.front.title.clone(),
-                path: format!("{}/", p.name),
-            })
-            .collect(),
-    };
+    let site = site_view(archive, &cards, &base_url);
+    let has_code = site.has_code;
+    let highlighter = Highlighter::new();
     let r = Renderer {
         archive,
-        cards,
+        cards: &cards,
         templates,
-        site,
-        base_url,
-        highlighter: Highlighter::new(),
+        site: &site,
+        base_url: &base_url,
+        highlighter: &highlighter,
     };
     let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
     results.push(r.home());
-    results.extend(r.story_lists());
+    results.extend(r.story_lists(None));
     results.par_extend(
         (0..archive.stories.len())
             .into_par_iter()
@@ -107,7 +79,7 @@ pub fn render_site(
             .into_par_iter()
             .map(|i| r.person(PersonId(i))),
     );
-    results.extend(r.quote_lists());
+    results.extend(r.quote_lists(None));
     results.push(r.quotes_by_speaker());
     results.par_extend(
         (0..archive.quotes.len())
@@ -170,6 +142,130 @@ pub fn render_site(
         });
     }
     Ok(Rendered { files, pages })
+}
+
+/// What every template sees as `site`.
+fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> SiteView {
+    let has_code = archive.stories.iter().any(|s| {
+        s.story.text.events.iter().any(|(e, _)| {
+            matches!(
+                e,
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
+            )
+        })
+    });
+    SiteView {
+        title: archive.config.title.clone(),
+        description: archive.config.description.clone(),
+        language: archive.config.language.clone(),
+        base_url: base_url.to_string(),
+        generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
+        counts: Counts {
+            stories: archive.stories.len(),
+            people: archive.people.len(),
+            quotes: archive.quotes.len(),
+            tags: cards.tags.len(),
+        },
+        has_code,
+        search: archive.config.search.enabled,
+        pages: archive
+            .pages
+            .iter()
+            .map(|p| PageLink {
+                title: p.front.title.clone(),
+                path: format!("{}/", p.name),
+            })
+            .collect(),
+    }
+}
+
+/// Renders pages one at a time, on request (for `serve`, which renders only the
+/// pages a browser asks for after each change). Holds the cards made once.
+pub struct PageRenderer {
+    archive: std::sync::Arc<Archive>,
+    templates: std::sync::Arc<Templates>,
+    cards: Cards,
+    site: SiteView,
+    base_url: String,
+    highlighter: Highlighter,
+}
+
+impl PageRenderer {
+    /// Prepares to render pages of `archive`.
+    pub fn new(
+        archive: std::sync::Arc<Archive>,
+        templates: std::sync::Arc<Templates>,
+    ) -> PageRenderer {
+        let base_url = normalize_base_url(&archive.config.base_url);
+        let cards = Cards::new(&archive);
+        let site = site_view(&archive, &cards, &base_url);
+        PageRenderer {
+            archive,
+            templates,
+            cards,
+            site,
+            base_url,
+            highlighter: Highlighter::new(),
+        }
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer {
+            archive: &self.archive,
+            cards: &self.cards,
+            templates: &self.templates,
+            site: &self.site,
+            base_url: &self.base_url,
+            highlighter: &self.highlighter,
+        }
+    }
+
+    /// The HTML page at output path `key` (`stories/x/index.html`), if there is one.
+    pub fn page(&self, key: &str) -> Option<Result<OutputFile, Diagnostic>> {
+        let r = self.renderer();
+        let archive = &*self.archive;
+        if key == "index.html" {
+            return Some(r.home());
+        }
+        if key == "404.html" {
+            return Some(r.not_found());
+        }
+        let dir = key.strip_suffix("index.html")?;
+        let parts: Vec<&str> = dir.trim_end_matches('/').split('/').collect();
+        let page_number = |n: &str| n.parse::<usize>().ok().filter(|&n| n >= 2);
+        match parts.as_slice() {
+            ["stories"] => r.story_lists(Some(1)).pop(),
+            ["stories", "page", n] => r.story_lists(Some(page_number(n)?)).pop(),
+            ["stories", slug] => archive.story_ids.get(*slug).map(|&id| r.story(id)),
+            ["people"] => Some(r.people_index()),
+            ["people", id] => archive.person_ids.get(*id).map(|&id| r.person(id)),
+            ["quotes"] => r.quote_lists(Some(1)).pop(),
+            ["quotes", "page", n] => r.quote_lists(Some(page_number(n)?)).pop(),
+            ["quotes", "by-speaker"] => Some(r.quotes_by_speaker()),
+            ["quotes", id] => archive.quote_ids.get(*id).map(|&id| r.quote(id)),
+            ["tags"] => Some(r.tags_index()),
+            ["tags", slug] => self.cards.tags.contains_key(*slug).then(|| r.tag(slug)),
+            ["timeline"] => Some(r.timeline()),
+            [name] => archive
+                .pages
+                .iter()
+                .find(|p| p.name == *name)
+                .map(|p| r.content_page(p)),
+            _ => None,
+        }
+    }
+
+    /// The highlighting stylesheet, when some story has code.
+    pub fn highlight_css(&self) -> Option<OutputFile> {
+        self.site.has_code.then(|| OutputFile {
+            path: "highlight.css".into(),
+            bytes: stylesheet(
+                &self.archive.config.markdown.highlight_theme,
+                "base16-ocean.dark",
+            )
+            .into_bytes(),
+        })
+    }
 }
 
 /// The base URL with exactly one trailing `/`.
@@ -254,10 +350,12 @@ impl Renderer<'_> {
         self.page("index.html", meta, "home", &home)
     }
 
-    fn story_lists(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    /// The pages of `/stories/`, or only page `only`.
+    fn story_lists(&self, only: Option<usize>) -> Vec<Result<OutputFile, Diagnostic>> {
         let cards = &self.cards.stories;
         paginate(cards.len(), STORIES_PER_PAGE, "stories/")
             .into_iter()
+            .filter(|(_, pager, _)| only.is_none_or(|n| n == pager.current))
             .map(|(range, pager, path)| {
                 let title = if pager.current == 1 {
                     "Stories".to_string()
@@ -452,10 +550,12 @@ impl Renderer<'_> {
         ids
     }
 
-    fn quote_lists(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    /// The pages of `/quotes/`, or only page `only`.
+    fn quote_lists(&self, only: Option<usize>) -> Vec<Result<OutputFile, Diagnostic>> {
         let ordered = self.quotes_newest_first();
         paginate(ordered.len(), QUOTES_PER_PAGE, "quotes/")
             .into_iter()
+            .filter(|(_, pager, _)| only.is_none_or(|n| n == pager.current))
             .map(|(range, pager, path)| {
                 let title = if pager.current == 1 {
                     "Quotes".to_string()

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -16,6 +16,10 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
 use super::reload::{inject, ReloadEvent, EVENTS_PATH};
+use crate::index::Archive;
+use crate::load::theme::ThemeFiles;
+use crate::render::site::{render_site, PageRenderer};
+use crate::render::templates::Templates;
 use crate::write::{fnv1a64, OutputFile};
 
 /// One file of the served site.
@@ -57,11 +61,70 @@ impl ServedFile {
 /// The site in memory, by path relative to the base path.
 pub type ServedSite = HashMap<String, ServedFile>;
 
+/// The last good build, from which pages are rendered when first asked for.
+pub struct Model {
+    /// Renders one page at a time.
+    pub renderer: PageRenderer,
+    /// The archive.
+    pub archive: Arc<Archive>,
+    /// The theme's files.
+    pub theme: ThemeFiles,
+    /// The compiled templates.
+    pub templates: Arc<Templates>,
+    /// Every file of the site, made the first time a file other than a page is
+    /// asked for (a feed, the data downloads, the search index).
+    pub everything: OnceLock<Result<Vec<OutputFile>, String>>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Model")
+    }
+}
+
+impl Model {
+    /// A model over a prepared archive.
+    pub fn new(archive: Arc<Archive>, theme: ThemeFiles, templates: Arc<Templates>) -> Model {
+        let renderer = PageRenderer::new(archive.clone(), templates.clone());
+        Model {
+            renderer,
+            archive,
+            theme,
+            templates,
+            everything: OnceLock::new(),
+        }
+    }
+
+    /// The files known without rendering: the theme's static files and the highlighting stylesheet.
+    pub fn seed(&self) -> ServedSite {
+        let mut site: ServedSite = self
+            .theme
+            .statics
+            .iter()
+            .map(|s| {
+                (
+                    s.path.clone(),
+                    ServedFile::new(&OutputFile {
+                        path: s.path.clone(),
+                        bytes: s.bytes.clone(),
+                    }),
+                )
+            })
+            .collect();
+        if let Some(css) = self.renderer.highlight_css() {
+            site.insert(css.path.clone(), ServedFile::new(&css));
+        }
+        site
+    }
+}
+
 /// What the server shares with the rebuild thread.
 #[derive(Debug)]
 pub struct Shared {
-    /// The last good build.
-    pub site: RwLock<Arc<ServedSite>>,
+    /// Files of the last good build served so far (pages are added as they are rendered).
+    pub site: RwLock<ServedSite>,
+    /// What pages of the last good build are rendered from.
+    pub model: RwLock<Option<Arc<Model>>>,
     /// The error overlay while the last rebuild failed.
     pub overlay: RwLock<Option<Arc<str>>>,
     /// Bumped at every rebuild, so injected pages change their ETag.
@@ -75,10 +138,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Replaces the site, clearing any error.
-    pub fn publish(&self, site: ServedSite, event: ReloadEvent) {
-        if let Ok(mut slot) = self.site.write() {
-            *slot = Arc::new(site);
+    /// Replaces the site, clearing any error: `model` renders its pages from now on.
+    pub fn publish(&self, model: Arc<Model>, event: ReloadEvent) {
+        let seed = model.seed();
+        if let (Ok(mut slot), Ok(mut site)) = (self.model.write(), self.site.write()) {
+            *slot = Some(model);
+            *site = seed;
         }
         if let Ok(mut overlay) = self.overlay.write() {
             *overlay = None;
@@ -96,9 +161,34 @@ impl Shared {
         let _ = self.events.send(ReloadEvent::Error);
     }
 
-    /// The current site.
-    pub fn site(&self) -> Arc<ServedSite> {
-        self.site.read().map(|s| s.clone()).unwrap_or_default()
+    /// The file at `key`: served before, or rendered now from the model.
+    pub fn lookup(&self, key: &str) -> Option<ServedFile> {
+        if let Some(file) = self.site.read().ok()?.get(key) {
+            return Some(file.clone());
+        }
+        let model = self.model.read().ok()?.clone()?;
+        let file = match model.renderer.page(key) {
+            Some(Ok(page)) => page,
+            Some(Err(_)) => return None,
+            None => {
+                let everything = model.everything.get_or_init(|| {
+                    render_site(&model.archive, &model.theme, &model.templates)
+                        .map(|r| r.files)
+                        .map_err(|ds| crate::diagnostics::summary(&ds))
+                });
+                everything
+                    .as_ref()
+                    .ok()?
+                    .iter()
+                    .find(|f| f.path == key)?
+                    .clone()
+            }
+        };
+        let served = ServedFile::new(&file);
+        if let Ok(mut site) = self.site.write() {
+            site.insert(key.to_string(), served.clone());
+        }
+        Some(served)
     }
 }
 
@@ -156,10 +246,11 @@ pub async fn handle(
             "only GET and HEAD are served",
         );
     }
-    let site = shared.site();
     let target = match resolve(&shared.prefix, uri.path()) {
         Target::File(key)
-            if !site.contains_key(&key) && site.contains_key(&format!("{key}/index.html")) =>
+            if !key.ends_with(".html")
+                && shared.lookup(&key).is_none()
+                && shared.lookup(&format!("{key}/index.html")).is_some() =>
         {
             Target::Redirect(format!("{}/", uri.path()))
         }
@@ -172,22 +263,17 @@ pub async fn handle(
             .header(header::LOCATION, to)
             .body(Body::empty())
             .unwrap_or_default(),
-        Target::File(key) => match site.get(&key) {
-            Some(file) => respond(&shared, file, StatusCode::OK, &method, &headers),
-            None => not_found(&shared, &site, &method, &headers),
+        Target::File(key) => match shared.lookup(&key) {
+            Some(file) => respond(&shared, &file, StatusCode::OK, &method, &headers),
+            None => not_found(&shared, &method, &headers),
         },
-        Target::NotFound => not_found(&shared, &site, &method, &headers),
+        Target::NotFound => not_found(&shared, &method, &headers),
     }
 }
 
-fn not_found(
-    shared: &Shared,
-    site: &ServedSite,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Response<Body> {
-    match site.get("404.html") {
-        Some(page) => respond(shared, page, StatusCode::NOT_FOUND, method, headers),
+fn not_found(shared: &Shared, method: &Method, headers: &HeaderMap) -> Response<Body> {
+    match shared.lookup("404.html") {
+        Some(page) => respond(shared, &page, StatusCode::NOT_FOUND, method, headers),
         None => plain(StatusCode::NOT_FOUND, "not found"),
     }
 }

@@ -60,12 +60,15 @@ impl LiveArchive {
     pub fn can_reload_stories(&self, paths: &[PathBuf]) -> bool {
         paths.iter().all(|p| {
             let relative = display_path(p.strip_prefix(&self.root).unwrap_or(p));
-            let story = story_path_of(&relative);
-            // A sidecar whose story is missing is an error only a full load reports.
-            relative.starts_with(&format!("{STORIES_DIR}/"))
-                && story
-                    .as_ref()
-                    .is_some_and(|s| relative.ends_with(".md") || self.root.join(s).is_file())
+            if !relative.starts_with(&format!("{STORIES_DIR}/")) {
+                return false;
+            }
+            match story_path_of(&relative) {
+                // A sidecar whose story is missing is an error only a full load reports.
+                Some(story) => relative.ends_with(".md") || self.root.join(story).is_file(),
+                // Other files beside stories (an editor's temporary file, an image) change nothing.
+                None => true,
+            }
         })
     }
 

@@ -16,11 +16,11 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-use self::http::{ServedFile, ServedSite, Shared};
+use self::http::{Model, Shared};
 use self::live::LiveArchive;
 use self::reload::ReloadEvent;
 use self::watch::Change;
-use crate::build::{reload_theme, render, Prepared};
+use crate::build::{reload_theme, Prepared};
 use crate::diagnostics::{self, Diagnostic, TextStyle};
 use crate::load::LoadOptions;
 use crate::render::site::base_path;
@@ -99,7 +99,8 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
     let local_base = format!("http://{host}:{port}{prefix}");
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
-        site: RwLock::new(Arc::new(HashMap::new())),
+        site: RwLock::new(HashMap::new()),
+        model: RwLock::new(None),
         overlay: RwLock::new(None),
         generation: AtomicU64::new(0),
         events,
@@ -190,7 +191,7 @@ impl Rebuilder {
         match result {
             Ok((pages, warnings)) => {
                 print_diagnostics(&warnings);
-                println!("rebuilt {what}{changed} in {millis} ms: {pages} files");
+                println!("rebuilt {what}{changed} in {millis} ms ({pages} stories; pages render when asked for)");
             }
             Err(diagnostics) => {
                 print_diagnostics(&diagnostics);
@@ -221,13 +222,15 @@ impl Rebuilder {
         let Some(live) = &self.live else {
             return Err(Vec::new());
         };
+        let started = Instant::now();
         let (archive, diagnostics) = live.index();
+        let indexed = started.elapsed().as_millis();
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
         let prepared = match self.prepared.take() {
             Some(old) => Prepared {
-                archive,
+                archive: Arc::new(archive),
                 theme: old.theme,
                 templates: old.templates,
                 warnings: diagnostics,
@@ -238,9 +241,9 @@ impl Rebuilder {
                     .map_err(|d| vec![d])?;
                 let templates = crate::render::templates::Templates::compile(&theme)?;
                 Prepared {
-                    archive,
+                    archive: Arc::new(archive),
                     theme,
-                    templates,
+                    templates: Arc::new(templates),
                     warnings: diagnostics,
                     stages: Default::default(),
                 }
@@ -249,6 +252,12 @@ impl Rebuilder {
         let result = self.publish(&prepared, ReloadEvent::Reload);
         let warnings = prepared.warnings.clone();
         self.prepared = Some(prepared);
+        if std::env::var_os("ANNALIST_SERVE_TIMINGS").is_some() {
+            println!(
+                "  reload+anchor+index {indexed} ms, then cards and probe pages {} ms",
+                started.elapsed().as_millis() - indexed
+            );
+        }
         result.map(|count| (count, warnings))
     }
 
@@ -266,42 +275,57 @@ impl Rebuilder {
         let Some(mut prepared) = self.prepared.take() else {
             return self.content(&[]);
         };
-        let result = reload_theme(&mut prepared, &self.root);
-        let statics: Vec<_> = prepared
-            .theme
-            .statics
-            .iter()
-            .map(|s| crate::write::OutputFile {
-                path: s.path.clone(),
-                bytes: s.bytes.clone(),
-            })
-            .collect();
-        self.prepared = Some(prepared);
-        result?;
-        let mut site: ServedSite = (*self.shared.site()).clone();
-        for file in &statics {
-            site.insert(file.path.clone(), ServedFile::new(file));
-        }
         let event = if change == Change::Stylesheets {
             ReloadEvent::Css
         } else {
             ReloadEvent::Reload
         };
-        self.shared.publish(site, event);
-        Ok((statics.len(), Vec::new()))
+        let result =
+            reload_theme(&mut prepared, &self.root).and_then(|()| self.publish(&prepared, event));
+        let count = prepared.theme.statics.len();
+        self.prepared = Some(prepared);
+        result.map(|_| (count, Vec::new()))
     }
 
+    /// Serves `prepared` from now on. Pages are rendered when first asked for;
+    /// one page of each kind is rendered now, so that a template error shows at once.
     fn publish(&self, prepared: &Prepared, event: ReloadEvent) -> Result<usize, Vec<Diagnostic>> {
-        let rendered = render(prepared)?;
-        let site: ServedSite = rendered
-            .files
+        let model = Arc::new(Model::new(
+            prepared.archive.clone(),
+            prepared.theme.clone(),
+            prepared.templates.clone(),
+        ));
+        let errors: Vec<Diagnostic> = probe_pages(&prepared.archive)
             .iter()
-            .map(|f| (f.path.clone(), ServedFile::new(f)))
+            .filter_map(|key| match model.renderer.page(key) {
+                Some(Err(d)) => Some(d),
+                _ => None,
+            })
             .collect();
-        let count = site.len();
-        self.shared.publish(site, event);
-        Ok(count)
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.shared.publish(model, event);
+        Ok(prepared.archive.stories.len())
     }
+}
+
+/// One page of each kind, rendered at every rebuild to surface template errors.
+fn probe_pages(archive: &crate::index::Archive) -> Vec<String> {
+    let mut keys: Vec<String> = ["index.html", "404.html"]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    if let Some(story) = archive.stories.first() {
+        keys.push(format!("stories/{}/index.html", story.story.story.slug));
+    }
+    if let Some(person) = archive.people.first() {
+        keys.push(format!("people/{}/index.html", person.file.id));
+    }
+    if let Some(quote) = archive.quotes.first() {
+        keys.push(format!("quotes/{}/index.html", quote.quote.id));
+    }
+    keys
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {

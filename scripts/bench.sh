@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# End-to-end build benchmark: generated archives of N stories built by annalist
+# (and by Hugo, when `hugo` is installed, on the same stories in the same run).
+# Prints wall time, pages per second, peak memory and the time of each stage.
+#
+#   scripts/bench.sh                 # N = 1000 10000
+#   SIZES="1000 10000 100000" RUNS=3 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"1000 10000"}
+RUNS=${RUNS:-3}
+WORK=${WORK:-/tmp/annalist-bench}
+cargo build --release --quiet --bin annalist --example gen_archive
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for n in $SIZES; do
+    dir="$WORK/$n"
+    if [ ! -d "$dir/archive" ]; then
+        mkdir -p "$dir"
+        target/release/examples/gen_archive --stories "$n" --seed 1 --out "$dir/archive" --hugo "$dir/hugo" >/dev/null
+    fi
+    walls=(); rss=(); second=()
+    for run in $(seq "$RUNS"); do
+        rm -rf "$dir/out"
+        /usr/bin/time -v target/release/annalist --root "$dir/archive" build -o "$dir/out" -v >"$dir/build.log" 2>&1
+        walls+=("$(grep 'Elapsed (wall' "$dir/build.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+        rss+=("$(grep 'Maximum resident' "$dir/build.log" | awk '{print $NF}')")
+        pages=$(grep -o '[0-9]* pages' "$dir/build.log" | awk '{print $1}')
+        stages=$(grep '^stages:' "$dir/build.log")
+        start=$(date +%s.%N)
+        target/release/annalist --root "$dir/archive" build -o "$dir/out" >"$dir/rebuild.log" 2>&1
+        second+=("$(echo "$(date +%s.%N) - $start" | bc)")
+    done
+    wall=$(printf '%s\n' "${walls[@]}" | median)
+    peak=$(printf '%s\n' "${rss[@]}" | median)
+    again=$(printf '%s\n' "${second[@]}" | median)
+    echo "annalist N=$n: ${wall}s wall (median of $RUNS), $(echo "$pages / $wall" | bc) pages/s, peak $((peak / 1024)) MB, unchanged rebuild ${again}s"
+    echo "  last run $stages"
+    echo "  $(tail -1 "$dir/rebuild.log")"
+    if command -v hugo >/dev/null 2>&1; then
+        hw=()
+        for run in $(seq "$RUNS"); do
+            rm -rf "$dir/hugo-out"
+            /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-out" >"$dir/hugo.log" 2>&1
+            hw+=("$(grep 'Elapsed (wall' "$dir/hugo.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+            hrss=$(grep 'Maximum resident' "$dir/hugo.log" | awk '{print $NF}')
+        done
+        echo "hugo     N=$n: $(printf '%s\n' "${hw[@]}" | median)s wall (median of $RUNS), peak $((hrss / 1024)) MB"
+    fi
+done
