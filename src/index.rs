@@ -569,7 +569,10 @@ fn related_stories(stories: &[StoryEntry], people: usize) -> Vec<Vec<(StoryId, f
     (0..stories.len())
         .into_par_iter()
         .map_init(
-            || Scratch { scores: vec![0.0; stories.len()], touched: Vec::new() },
+            || Scratch {
+                scores: vec![0.0; stories.len()],
+                touched: Vec::new(),
+            },
             |scratch, i| {
                 for &(p, _) in &stories[i].people {
                     for &other in scan_window(&postings[p.0], i) {
@@ -595,7 +598,9 @@ fn scan_window(posting: &[StoryId], i: usize) -> &[StoryId] {
     }
     // Postings are in story order (newest first): take the stories nearest in time.
     let at = posting.partition_point(|s| s.0 < i);
-    let start = at.saturating_sub(RELATED_SCAN_LIMIT / 2).min(posting.len() - RELATED_SCAN_LIMIT);
+    let start = at
+        .saturating_sub(RELATED_SCAN_LIMIT / 2)
+        .min(posting.len() - RELATED_SCAN_LIMIT);
     &posting[start..start + RELATED_SCAN_LIMIT]
 }
 
@@ -611,7 +616,9 @@ impl Scratch {
     fn top(&mut self, i: usize) -> Vec<(StoryId, f64)> {
         let mut best: Vec<(StoryId, f64)> = Vec::with_capacity(RELATED_COUNT + 1);
         let better = |a: &(StoryId, f64), b: &(StoryId, f64)| {
-            b.1.total_cmp(&a.1).then(a.0 .0.abs_diff(i).cmp(&b.0 .0.abs_diff(i))).then(a.0.cmp(&b.0))
+            b.1.total_cmp(&a.1)
+                .then(a.0 .0.abs_diff(i).cmp(&b.0 .0.abs_diff(i)))
+                .then(a.0.cmp(&b.0))
         };
         for &other in &self.touched {
             let candidate = (StoryId(other), self.scores[other]);
