@@ -1,0 +1,602 @@
+//! Built-in search: a [Pagefind](https://pagefind.app) index made in memory by the
+//! `pagefind` crate used as a library (`api::PagefindIndex`), and the `/search/`
+//! page that runs Pagefind's UI over it.
+//!
+//! Records are not parsed back out of the rendered HTML: each story, person and
+//! quote becomes a custom record with its URL, plain text, result metadata and
+//! filters, all taken from the archive. Pagefind's files (its index, its WASM, its
+//! UI) are returned as output files under [`BUNDLE`], like any other page.
+//!
+//! URLs. A record's URL is its page's path from the site root with no leading
+//! `/` (`quotes/ID/`). Pagefind's script joins it to the folder its own bundle was
+//! loaded from, minus `pagefind/` (`/sub/path/` + `quotes/ID/`), so the results
+//! link correctly under any sub-path and after the folder is moved, with nothing
+//! in the index that depends on `base_url`.
+//!
+//! Text. Pagefind shows a result's excerpt and a filter's value as HTML, as it
+//! would have read them from a page, so record text and filter values are
+//! HTML-escaped here; titles and other metadata are shown as text and are not.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::cards::{one_line, Cards};
+use super::site::{quote_title, root_for};
+use super::templates::Templates;
+use super::views::{PageMeta, SiteView};
+use crate::anchor::text::visible_text;
+use crate::diagnostics::Diagnostic;
+use crate::index::Archive;
+use crate::write::OutputFile;
+
+/// Words of story text the index holds at most, all stories together. Indexing
+/// costs time in proportion to the words indexed (Pagefind's `add_custom_record`
+/// is serial); within this budget every story is indexed whole, beyond it each
+/// story is indexed from its start up to a common cap (see [`words_per_story`]).
+/// Quotes, people, titles and filters are always indexed whole.
+pub const STORY_WORD_BUDGET: usize = 1_000_000;
+
+/// Words of each story indexed even when the archive is over the budget.
+pub const MIN_STORY_WORDS: usize = 60;
+
+/// The folder of Pagefind's files, from the site root.
+pub const BUNDLE: &str = "pagefind/";
+
+/// Files of Pagefind's bundle that the search page does not use (its other UIs,
+/// and the script that highlights search terms on a result's page): not written.
+const UNUSED: &[&str] = &[
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// The search page's path from the site root.
+pub const PAGE: &str = "search/";
+
+/// The filters records carry, in the order the search page describes them:
+/// (name, what it holds).
+pub const FILTERS: &[(&str, &str)] = &[
+    ("kind", "what the result is: story, person or quote"),
+    (
+        "speaker",
+        "who said it: a quote's speaker, or everyone quoted in a story",
+    ),
+    (
+        "person",
+        "who is in it: the people of a story, a quote's speaker and the people it is about, a person's own page",
+    ),
+    ("year", "when: a story's year of publication, a quote's year"),
+    ("tag", "a story's tags, and the tags of a quote's story"),
+];
+
+/// Everything on the search page; given to `search.html` as `search`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    /// The folder of Pagefind's files from the site root (`pagefind/`): the UI is
+    /// `pagefind-ui.js` and `pagefind-ui.css` in it.
+    pub bundle: String,
+    /// The folders of the index's other shards, from the site root
+    /// (`pagefind/shard-1/`, …; empty for an archive of up to 5,000 records): give
+    /// them to the UI's `mergeIndex`.
+    pub merged: Vec<String>,
+    /// The filters of the index, in order.
+    pub filters: Vec<SearchFilter>,
+    /// How many records the index holds.
+    pub records: usize,
+}
+
+/// A filter of the search index.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchFilter {
+    /// Its name in the index and the UI (`speaker`).
+    pub name: String,
+    /// What it holds, for readers.
+    pub description: String,
+}
+
+/// One record of the index, made from the archive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The page's path from the site root (`quotes/ID/`).
+    pub url: String,
+    /// The searchable text, HTML-escaped (Pagefind shows excerpts of it as HTML).
+    pub content: String,
+    /// Shown with the result: `title`, and tags such as `speaker` and `date` (plain text).
+    pub meta: BTreeMap<String, String>,
+    /// Filter name → values, HTML-escaped (Pagefind shows them as HTML).
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// The search page and Pagefind's files, or nothing when `[search] enabled = false`.
+pub fn files(
+    archive: &Archive,
+    cards: &Cards,
+    templates: &Templates,
+    site: &SiteView,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    if !archive.config.search.enabled {
+        return Ok(Vec::new());
+    }
+    let records = records(archive, cards);
+    let total = records.len();
+    let language = language(&archive.config.language);
+    let index = index(records, &language).map_err(|e| {
+        vec![
+            Diagnostic::error(format!("the search index could not be built: {e}"))
+                .hint("set `[search] enabled = false` in archive.toml to build without search"),
+        ]
+    })?;
+    let page = search_page(templates, site, total, index.merged).map_err(|d| vec![d])?;
+    let mut files = index.files;
+    files.push(page);
+    Ok(files)
+}
+
+/// Every record: stories, people and quotes, in archive order.
+pub fn records(archive: &Archive, cards: &Cards) -> Vec<Record> {
+    let mut records: Vec<Record> =
+        Vec::with_capacity(archive.stories.len() + archive.people.len() + archive.quotes.len());
+    let lengths: Vec<usize> = archive
+        .stories
+        .par_iter()
+        .map(|s| s.story.text.text.split_whitespace().count())
+        .collect();
+    let limit = words_per_story(lengths, std::env::var("BUDGET").ok().and_then(|v| v.parse().ok()).unwrap_or(STORY_WORD_BUDGET));
+    records.par_extend(
+        (0..archive.stories.len())
+            .into_par_iter()
+            .map(|i| story_record(archive, cards, i, limit)),
+    );
+    records.par_extend(
+        (0..archive.people.len())
+            .into_par_iter()
+            .map(|i| person_record(archive, cards, i)),
+    );
+    records.par_extend(
+        (0..archive.quotes.len())
+            .into_par_iter()
+            .map(|i| quote_record(archive, cards, i)),
+    );
+    records
+}
+
+fn story_record(archive: &Archive, cards: &Cards, i: usize, limit: usize) -> Record {
+    let entry = &archive.stories[i];
+    let card = &cards.stories[i];
+    let speakers: BTreeSet<&str> = entry
+        .quotes
+        .iter()
+        .map(|q| cards.quotes[q.0].speaker.name.as_str())
+        .collect();
+    let people: BTreeSet<&str> = entry
+        .people
+        .iter()
+        .map(|(p, _)| cards.people[p.0].name.as_str())
+        .collect();
+    let mut meta = BTreeMap::from([
+        ("title".to_string(), card.title.clone()),
+        ("date".to_string(), card.date_display.clone()),
+    ]);
+    if let Some(source) = &card.source {
+        meta.insert("source".into(), source.clone());
+    }
+    let filters = filters(
+        "story",
+        speakers,
+        people,
+        &card.date,
+        card.tags.iter().map(|t| t.name.as_str()),
+    );
+    Record {
+        url: card.path.clone(),
+        content: escape(&story_text(&entry.story.text.text, &card.title, limit)),
+        meta,
+        filters,
+    }
+}
+
+/// A story's searchable text: its first `limit` words, or its title when it has none.
+fn story_text(text: &str, title: &str, limit: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(limit).collect();
+    if words.is_empty() {
+        title.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// How many words of each story to index so that all stories together hold at
+/// most `budget` words: every story whole when they fit, otherwise the largest
+/// cap that fits, so short stories stay whole and long ones lose their ends.
+/// Never less than [`MIN_STORY_WORDS`].
+fn words_per_story(mut lengths: Vec<usize>, budget: usize) -> usize {
+    if lengths.iter().sum::<usize>() <= budget {
+        return usize::MAX;
+    }
+    lengths.sort_unstable();
+    let mut left = budget;
+    let mut remaining = lengths.len();
+    for length in lengths {
+        // Every story from here on is at least `length` long.
+        if length * remaining > left {
+            return (left / remaining).max(MIN_STORY_WORDS);
+        }
+        left -= length;
+        remaining -= 1;
+    }
+    usize::MAX
+}
+
+fn person_record(archive: &Archive, cards: &Cards, i: usize) -> Record {
+    let entry = &archive.people[i];
+    let card = &cards.people[i];
+    let front = &entry.file.front;
+    let bio = visible_text(
+        entry.file.biography(),
+        0,
+        crate::markdown::options(&archive.config.markdown),
+    );
+    let mut text = vec![card.name.as_str()];
+    text.extend(front.aliases.iter().map(String::as_str));
+    text.extend(card.description.as_deref());
+    text.extend(front.roles.iter().map(|r| r.title.as_str()));
+    text.push(&bio.text);
+    let mut meta = BTreeMap::from([("title".to_string(), card.name.clone())]);
+    if let Some(description) = &card.description {
+        meta.insert("description".into(), one_line(description));
+    }
+    let mut filters = BTreeMap::new();
+    filters.insert("kind".to_string(), vec!["person".to_string()]);
+    filters.insert("person".to_string(), vec![escape(&card.name)]);
+    Record {
+        url: card.path.clone(),
+        content: escape(&one_line(&text.join("\n"))),
+        meta,
+        filters,
+    }
+}
+
+fn quote_record(archive: &Archive, cards: &Cards, i: usize) -> Record {
+    let entry = &archive.quotes[i];
+    let card = &cards.quotes[i];
+    let mut people: BTreeSet<&str> = entry
+        .about
+        .iter()
+        .map(|p| cards.people[p.0].name.as_str())
+        .collect();
+    if let Some(p) = entry.speaker {
+        people.insert(cards.people[p.0].name.as_str());
+    }
+    let meta = BTreeMap::from([
+        ("title".to_string(), quote_title(card)),
+        ("speaker".to_string(), card.speaker.name.clone()),
+        ("date".to_string(), card.date_display.clone()),
+    ]);
+    let filters = filters(
+        "quote",
+        BTreeSet::from([card.speaker.name.as_str()]),
+        people,
+        &card.date,
+        cards.stories[entry.story.0]
+            .tags
+            .iter()
+            .map(|t| t.name.as_str()),
+    );
+    Record {
+        url: card.path.clone(),
+        content: escape(&card.words),
+        meta,
+        filters,
+    }
+}
+
+fn filters<'a>(
+    kind: &str,
+    speakers: BTreeSet<&str>,
+    people: BTreeSet<&str>,
+    date: &str,
+    tags: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, Vec<String>> {
+    let list = |values: BTreeSet<&str>| values.into_iter().map(escape).collect::<Vec<_>>();
+    let mut filters = BTreeMap::new();
+    filters.insert("kind".to_string(), vec![kind.to_string()]);
+    filters.insert("speaker".to_string(), list(speakers));
+    filters.insert("person".to_string(), list(people));
+    filters.insert(
+        "year".to_string(),
+        vec![date.split('-').next().unwrap_or(date).to_string()],
+    );
+    filters.insert("tag".to_string(), list(tags.collect()));
+    filters.retain(|_, values| !values.is_empty());
+    filters
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, text);
+    out
+}
+
+/// Pagefind's language code: the primary subtag of the archive's language (`en-GB` → `en`).
+fn language(language: &str) -> String {
+    let primary = language.split(['-', '_']).next().unwrap_or("").trim();
+    if primary.is_empty() {
+        "en".to_string()
+    } else {
+        primary.to_ascii_lowercase()
+    }
+}
+
+/// The index of a whole archive, split into shards: Pagefind's files, and the
+/// bundles the search page merges into its primary one.
+#[derive(Debug)]
+pub struct Index {
+    /// Every file of every shard, under [`BUNDLE`].
+    pub files: Vec<OutputFile>,
+    /// The folders of the shards after the first, from the site root
+    /// (`pagefind/shard-1/`): the UI merges them with `mergeIndex`.
+    pub merged: Vec<String>,
+}
+
+/// Indexes `records` with Pagefind. The records are dealt round-robin into
+/// shards of at most [`SHARD_RECORDS`] (the number of shards depends on the
+/// archive only, so a build is the same on any machine), and the shards are
+/// indexed at the same time, one thread each, up to the machine's cores. Each
+/// shard runs Pagefind's async API on a small tokio runtime of its own, on a
+/// plain thread, so that a caller already inside a runtime (`serve`) or inside
+/// rayon is not disturbed.
+pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
+    let count = records.len().div_ceil(SHARD_RECORDS).max(1);
+    let mut shards: Vec<Vec<Record>> = (0..count).map(|_| Vec::new()).collect();
+    for (i, record) in records.into_iter().enumerate() {
+        shards[i % count].push(record);
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count);
+    let queue = std::sync::Mutex::new(shards.into_iter().enumerate().collect::<Vec<_>>());
+    let done = std::sync::Mutex::new(Vec::with_capacity(count));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let Some((n, shard)) = queue.lock().map_or(None, |mut q| q.pop()) else {
+                    break;
+                };
+                let files = index_shard(shard, language);
+                if let Ok(mut done) = done.lock() {
+                    done.push((n, files));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().map_err(|_| "a search indexer panicked")?;
+    if done.len() != count {
+        return Err("a search indexer panicked".into());
+    }
+    done.sort_by_key(|(n, _)| *n);
+    let mut index = Index {
+        files: Vec::new(),
+        merged: Vec::new(),
+    };
+    for (n, files) in done {
+        let folder = shard_folder(n);
+        for (name, bytes) in files? {
+            // The other shards share the first one's scripts and WASM.
+            if n > 0 && !is_index_data(&name) {
+                continue;
+            }
+            index.files.push(OutputFile {
+                path: format!("{folder}{name}"),
+                bytes,
+            });
+        }
+        if n > 0 {
+            index.merged.push(folder);
+        }
+    }
+    Ok(index)
+}
+
+/// Records per shard of the index, at most.
+pub const SHARD_RECORDS: usize = 5_000;
+
+/// Fragment files per shard, at most: more records than this share files.
+const MAX_FRAGMENTS: u32 = 1_000;
+
+/// `pagefind/`, then `pagefind/shard-1/`, … (a name without `pagefind` in it, from
+/// which Pagefind's script derives the site's base path as it does for the first).
+fn shard_folder(n: usize) -> String {
+    if n == 0 {
+        BUNDLE.to_string()
+    } else {
+        format!("{BUNDLE}shard-{n}/")
+    }
+}
+
+/// Whether a file of a shard's bundle is its index (entry, metadata, words,
+/// filters, fragments) rather than Pagefind's scripts, styles and WASM.
+fn is_index_data(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["fragment/", "index/", "filter/"]
+            .iter()
+            .any(|d| name.starts_with(d))
+}
+
+/// One shard: Pagefind's files as (path in the bundle, bytes).
+fn index_shard(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(1)
+        .build()
+        .map_err(|e| format!("no tokio runtime: {e}"))?;
+    runtime.block_on(index_async(records, language.to_string()))
+}
+
+async fn index_async(
+    records: Vec<Record>,
+    language: String,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    let config = PagefindServiceConfig::builder()
+        .force_language(language.clone())
+        .max_fragments(MAX_FRAGMENTS)
+        .build();
+    let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+    let t = std::time::Instant::now();
+    for record in records {
+        index
+            .add_custom_record(
+                record.url,
+                record.content,
+                language.clone(),
+                Some(record.meta),
+                Some(record.filters),
+                None,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    eprintln!("TIMING add {:?}", t.elapsed());
+    let files = index.get_files().await.map_err(|e| e.to_string())?;
+    eprintln!("TIMING get_files {:?}", t.elapsed());
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            (
+                f.filename.to_string_lossy().replace('\\', "/"),
+                f.contents,
+            )
+        })
+        .filter(|(name, _)| !UNUSED.contains(&name.as_str()))
+        .collect())
+}
+
+/// `/search/`, through `search.html`.
+fn search_page(
+    templates: &Templates,
+    site: &SiteView,
+    records: usize,
+    merged: Vec<String>,
+) -> Result<OutputFile, Diagnostic> {
+    let meta = PageMeta {
+        title: "Search".into(),
+        description: format!("Search {}.", site.title),
+        root: root_for(PAGE),
+        path: PAGE.into(),
+        canonical: format!("{}{PAGE}", site.base_url),
+        kind: "search",
+        feed: None,
+        json_ld: None,
+        image: None,
+    };
+    let search = SearchPage {
+        bundle: BUNDLE.into(),
+        filters: FILTERS
+            .iter()
+            .map(|(name, description)| SearchFilter {
+                name: name.to_string(),
+                description: description.to_string(),
+            })
+            .collect(),
+        merged,
+        records,
+    };
+    let html = templates.render("search.html", site, &meta, "search", &search)?;
+    Ok(OutputFile {
+        path: format!("{PAGE}index.html"),
+        bytes: html.into_bytes(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_words_fill_the_budget_from_the_shortest() {
+        assert_eq!(words_per_story(vec![10, 20, 30], 100), usize::MAX);
+        // 10 and 20 whole, then 70 words for the last two: 35 each, but at least the minimum.
+        assert_eq!(words_per_story(vec![10, 20, 500, 900], 100), MIN_STORY_WORDS);
+        assert_eq!(words_per_story(vec![10, 20, 500, 900], 1_000), 485);
+        assert_eq!(words_per_story(vec![1_000; 10], 5_000), 500);
+        assert_eq!(story_text("a  b\nc d", "T", 3), "a b c");
+        assert_eq!(story_text("  ", "T", 3), "T");
+    }
+
+    #[test]
+    fn languages_are_primary_subtags() {
+        assert_eq!(language("en-GB"), "en");
+        assert_eq!(language("DE"), "de");
+        assert_eq!(language(""), "en");
+    }
+
+    #[test]
+    fn filters_are_escaped_sorted_and_never_empty() {
+        let filters = filters(
+            "quote",
+            BTreeSet::from(["A & B"]),
+            BTreeSet::new(),
+            "2025-03-04",
+            ["x<y"].into_iter(),
+        );
+        assert_eq!(filters["kind"], ["quote"]);
+        assert_eq!(filters["speaker"], ["A &amp; B"]);
+        assert_eq!(filters["year"], ["2025"]);
+        assert_eq!(filters["tag"], ["x&lt;y"]);
+        assert!(!filters.contains_key("person"));
+    }
+
+    fn record(n: usize) -> Record {
+        Record {
+            url: format!("quotes/q{n}/"),
+            content: format!("We will not sign agreement number {n}"),
+            meta: BTreeMap::from([("title".to_string(), format!("Someone {n}"))]),
+            filters: BTreeMap::from([("kind".to_string(), vec!["quote".to_string()])]),
+        }
+    }
+
+    #[test]
+    fn a_small_index_has_its_entry_ui_and_fragments() {
+        let index = index(vec![record(1)], "en").unwrap();
+        assert!(index.merged.is_empty());
+        let paths: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+        for expected in [
+            "pagefind/pagefind.js",
+            "pagefind/pagefind-worker.js",
+            "pagefind/pagefind-ui.js",
+            "pagefind/pagefind-ui.css",
+            "pagefind/pagefind-entry.json",
+            "pagefind/wasm.en.pagefind",
+        ] {
+            assert!(paths.contains(&expected), "{expected} in {paths:?}");
+        }
+        assert!(paths.iter().any(|p| p.ends_with(".pf_fragment")));
+        assert!(paths.iter().any(|p| p.starts_with("pagefind/filter/")));
+        assert!(!paths.iter().any(|p| p.contains("modular")));
+    }
+
+    #[test]
+    fn a_large_index_is_split_into_shards_that_share_the_scripts() {
+        let records: Vec<Record> = (0..SHARD_RECORDS + 1).map(record).collect();
+        let index = index(records, "en").unwrap();
+        assert_eq!(index.merged, ["pagefind/shard-1/"]);
+        let paths: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+        assert!(paths.contains(&"pagefind/pagefind.js"));
+        assert!(paths.contains(&"pagefind/shard-1/pagefind-entry.json"));
+        assert!(paths
+            .iter()
+            .any(|p| p.starts_with("pagefind/shard-1/fragment/")));
+        assert!(!paths.iter().any(|p| p.starts_with("pagefind/shard-1/")
+            && (p.ends_with(".js") || p.ends_with(".pagefind"))));
+        // Grouped fragments: far fewer files than records.
+        let fragments = paths.iter().filter(|p| p.contains("/fragment/")).count();
+        assert!(fragments <= 2 * MAX_FRAGMENTS as usize, "{fragments}");
+    }
+}
