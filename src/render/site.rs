@@ -113,11 +113,11 @@ pub fn render_site(
     let pages = files.len();
     // Files that are not pages (feeds, sitemap, data downloads) are added here,
     // each by its own module: `files.extend(module::files(archive, &r.cards, &r.base_url));`
-    files.extend(feeds::files(archive, &r.cards, &r.base_url));
-    files.extend(super::data::files(archive, &r.cards, &r.base_url));
-    files.extend(super::search::files(archive, &r.cards, templates, &r.site)?);
+    files.extend(feeds::files(archive, r.cards, r.base_url));
+    files.extend(super::data::files(archive, r.cards, r.base_url));
+    files.extend(super::search::files(archive, r.cards, templates, r.site)?);
     // The sitemap lists the HTML pages above it: keep it last.
-    files.extend(sitemap::files(&files, archive, &r.cards, &r.base_url));
+    files.extend(sitemap::files(&files, archive, r.cards, r.base_url));
     // The archive's own static files win over generated ones (its own robots.txt, say).
     let generated = files.split_off(pages);
     files.extend(
@@ -346,7 +346,7 @@ impl Renderer<'_> {
         home.chart_svg = super::charts::most_quoted_svg(&home.most_quoted, "");
         let mut meta = self.meta("home", &self.site.title, &self.site.description, "");
         meta.feed = feeds::archive_feed(&self.archive.config);
-        meta.json_ld = Some(jsonld::website(self.archive, &self.base_url));
+        meta.json_ld = Some(jsonld::website(self.archive, self.base_url));
         self.page("index.html", meta, "home", &home)
     }
 
@@ -377,9 +377,9 @@ impl Renderer<'_> {
         let entry = &self.archive.stories[id.0];
         let card = self.cards.stories[id.0].clone();
         let mut meta = self.meta("story", &card.title, &card.summary, &card.path);
-        meta.json_ld = Some(jsonld::story(self.archive, &self.cards, id, &self.base_url));
+        meta.json_ld = Some(jsonld::story(self.archive, self.cards, id, self.base_url));
         let marks = story_marks(self.archive, entry, &meta.root);
-        let html = annotate(&entry.story.text, &marks, &meta.root, &self.highlighter);
+        let html = annotate(&entry.story.text, &marks, &meta.root, self.highlighter);
         let mut people: Vec<PersonInStory> = entry
             .people
             .iter()
@@ -460,8 +460,8 @@ impl Renderer<'_> {
             &card.path,
         );
         meta.feed = feeds::person_feed(&self.archive.config, &card.id);
-        meta.json_ld = Some(jsonld::person(self.archive, id, &self.base_url));
-        meta.image = jsonld::image_url(&entry.file.front, &self.base_url);
+        meta.json_ld = Some(jsonld::person(self.archive, id, self.base_url));
+        meta.image = jsonld::image_url(&entry.file.front, self.base_url);
         let newest = |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<QuoteCard> {
             ids.iter()
                 .rev()
@@ -502,7 +502,7 @@ impl Renderer<'_> {
                     i.trim_start_matches('/').to_string()
                 }
             }),
-            bio_html: annotate(&bio, &[], &meta.root, &self.highlighter),
+            bio_html: annotate(&bio, &[], &meta.root, self.highlighter),
             quotes: newest(&entry.quotes_by, Some(QuoteStatus::Verified)),
             quotes_disputed: newest(&entry.quotes_by, Some(QuoteStatus::Disputed)),
             quotes_misattributed: newest(&entry.quotes_by, Some(QuoteStatus::Misattributed)),
@@ -531,7 +531,7 @@ impl Renderer<'_> {
     }
 
     fn timeline(&self) -> Result<OutputFile, Diagnostic> {
-        let timeline = super::charts::timeline_page(self.archive, &self.cards);
+        let timeline = super::charts::timeline_page(self.archive, self.cards);
         let description = "Every story by year and month, with the number of stories per month.";
         let meta = self.meta("timeline", "Timeline", description, "timeline/");
         self.page("timeline.html", meta, "timeline", &timeline)
@@ -619,7 +619,7 @@ impl Renderer<'_> {
         let card = self.cards.quotes[id.0].clone();
         let story = &self.archive.stories[entry.story.0].story;
         let mut meta = self.meta("quote", &quote_title(&card), &card.words, &card.path);
-        meta.json_ld = Some(jsonld::quote(self.archive, &self.cards, id, &self.base_url));
+        meta.json_ld = Some(jsonld::quote(self.archive, self.cards, id, self.base_url));
         let original_url = story.story.front.url.as_ref().map(|url| {
             format!(
                 "{}{}",
@@ -627,7 +627,7 @@ impl Renderer<'_> {
                 text_fragment(&card.words)
             )
         });
-        let citation = citation(&card, &story.story.front.date, &self.base_url);
+        let citation = citation(&card, &story.story.front.date, self.base_url);
         let quote = QuotePage {
             context_html: context_html(&story.text, entry.quote.span.range()),
             note_html: entry
@@ -696,7 +696,7 @@ impl Renderer<'_> {
         );
         let content = ContentPage {
             title: page.front.title.clone(),
-            html: annotate(&text, &[], &meta.root, &self.highlighter),
+            html: annotate(&text, &[], &meta.root, self.highlighter),
         };
         self.page("page.html", meta, "content", &content)
     }
@@ -704,7 +704,7 @@ impl Renderer<'_> {
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
         // Served at any depth, so its links start from the site's absolute path.
         let mut meta = self.meta("404", "Page not found", "", "404.html");
-        meta.root = base_path(&self.base_url);
+        meta.root = base_path(self.base_url);
         meta.canonical = format!("{}404.html", self.base_url);
         self.page("404.html", meta, "missing", &())
     }
