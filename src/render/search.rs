@@ -1,11 +1,12 @@
 //! Built-in search: a [Pagefind](https://pagefind.app) index made in memory by the
-//! `pagefind` crate used as a library (`api::PagefindIndex`), and the `/search/`
-//! page that runs Pagefind's UI over it.
+//! `pagefind` crate used as a library (`api::PagefindIndex`, without its `serve`
+//! feature), and the `/search/` page that runs Pagefind's UI over it.
 //!
 //! Records are not parsed back out of the rendered HTML: each story, person and
-//! quote becomes a custom record with its URL, plain text, result metadata and
-//! filters, all taken from the archive. Pagefind's files (its index, its WASM, its
-//! UI) are returned as output files under [`BUNDLE`], like any other page.
+//! quote becomes a custom record (`add_custom_record`) with its URL, plain text,
+//! result metadata and filters, all taken from the archive. Pagefind's files
+//! (its index, its WASM, its UI) are returned as output files under [`BUNDLE`],
+//! like any other page.
 //!
 //! URLs. A record's URL is its page's path from the site root with no leading
 //! `/` (`quotes/ID/`). Pagefind's script joins it to the folder its own bundle was
@@ -16,8 +17,16 @@
 //! Text. Pagefind shows a result's excerpt and a filter's value as HTML, as it
 //! would have read them from a page, so record text and filter values are
 //! HTML-escaped here; titles and other metadata are shown as text and are not.
+//!
+//! Cost. Pagefind's API adds records one at a time and looks each new URL up
+//! among all the records before it, so one index of N records costs N² and uses
+//! one core. The records are therefore split into shards of at most
+//! [`SHARD_RECORDS`], indexed in parallel, that the UI merges (`mergeIndex`);
+//! and story text beyond [`STORY_WORD_BUDGET`] words in all is left out (see
+//! `docs/search.md` for the numbers).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::AssertUnwindSafe;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -145,7 +154,7 @@ pub fn records(archive: &Archive, cards: &Cards) -> Vec<Record> {
         .par_iter()
         .map(|s| s.story.text.text.split_whitespace().count())
         .collect();
-    let limit = words_per_story(lengths, std::env::var("BUDGET").ok().and_then(|v| v.parse().ok()).unwrap_or(STORY_WORD_BUDGET));
+    let limit = words_per_story(lengths, STORY_WORD_BUDGET);
     records.par_extend(
         (0..archive.stories.len())
             .into_par_iter()
@@ -362,21 +371,20 @@ pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
     let done = std::sync::Mutex::new(Vec::with_capacity(count));
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let Some((n, shard)) = queue.lock().map_or(None, |mut q| q.pop()) else {
-                    break;
-                };
-                let files = index_shard(shard, language);
-                if let Ok(mut done) = done.lock() {
-                    done.push((n, files));
+            scope.spawn(|| {
+                while let Some((n, shard)) = queue.lock().map_or(None, |mut q| q.pop()) {
+                    // Pagefind unwraps in places; a panic is this build's error, not a crash.
+                    let files =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| index_shard(shard, language)))
+                            .unwrap_or_else(|_| Err("Pagefind panicked".to_string()));
+                    if let Ok(mut done) = done.lock() {
+                        done.push((n, files));
+                    }
                 }
             });
         }
     });
-    let mut done = done.into_inner().map_err(|_| "a search indexer panicked")?;
-    if done.len() != count {
-        return Err("a search indexer panicked".into());
-    }
+    let mut done = done.into_inner().map_err(|_| "a search indexer failed")?;
     done.sort_by_key(|(n, _)| *n);
     let mut index = Index {
         files: Vec::new(),
@@ -405,7 +413,7 @@ pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
 pub const SHARD_RECORDS: usize = 5_000;
 
 /// Fragment files per shard, at most: more records than this share files.
-const MAX_FRAGMENTS: u32 = 1_000;
+const MAX_FRAGMENTS: u32 = 500;
 
 /// `pagefind/`, then `pagefind/shard-1/`, … (a name without `pagefind` in it, from
 /// which Pagefind's script derives the site's base path as it does for the first).
@@ -432,6 +440,7 @@ fn index_shard(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .max_blocking_threads(1)
+        .enable_all()
         .build()
         .map_err(|e| format!("no tokio runtime: {e}"))?;
     runtime.block_on(index_async(records, language.to_string()))
@@ -449,7 +458,6 @@ async fn index_async(
         .max_fragments(MAX_FRAGMENTS)
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-    let t = std::time::Instant::now();
     for record in records {
         index
             .add_custom_record(
@@ -463,17 +471,11 @@ async fn index_async(
             .await
             .map_err(|e| e.to_string())?;
     }
-    eprintln!("TIMING add {:?}", t.elapsed());
+
     let files = index.get_files().await.map_err(|e| e.to_string())?;
-    eprintln!("TIMING get_files {:?}", t.elapsed());
     Ok(files
         .into_iter()
-        .map(|f| {
-            (
-                f.filename.to_string_lossy().replace('\\', "/"),
-                f.contents,
-            )
-        })
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .filter(|(name, _)| !UNUSED.contains(&name.as_str()))
         .collect())
 }
@@ -523,7 +525,10 @@ mod tests {
     fn story_words_fill_the_budget_from_the_shortest() {
         assert_eq!(words_per_story(vec![10, 20, 30], 100), usize::MAX);
         // 10 and 20 whole, then 70 words for the last two: 35 each, but at least the minimum.
-        assert_eq!(words_per_story(vec![10, 20, 500, 900], 100), MIN_STORY_WORDS);
+        assert_eq!(
+            words_per_story(vec![10, 20, 500, 900], 100),
+            MIN_STORY_WORDS
+        );
         assert_eq!(words_per_story(vec![10, 20, 500, 900], 1_000), 485);
         assert_eq!(words_per_story(vec![1_000; 10], 5_000), 500);
         assert_eq!(story_text("a  b\nc d", "T", 3), "a b c");
