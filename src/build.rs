@@ -9,9 +9,9 @@ use crate::diagnostics::{self, Diagnostic, TextStyle};
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
 use crate::load::{theme, LoadError, LoadOptions};
-use crate::render::site::{render_site, Rendered};
+use crate::render::site::{render_site, RenderError, Rendered};
 use crate::render::templates::Templates;
-use crate::write::{write_site, WriteError, WriteSummary};
+use crate::write::{Sink, SiteWriter, WriteError, WriteSummary};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -123,9 +123,14 @@ pub fn reload_theme(prepared: &mut Prepared, root: &Path) -> Result<(), Vec<Diag
     Ok(())
 }
 
-/// Renders a prepared archive.
-pub fn render(prepared: &Prepared) -> Result<Rendered, Vec<Diagnostic>> {
-    render_site(&prepared.archive, &prepared.theme, &prepared.templates)
+/// Renders a prepared archive into `sink`.
+pub fn render(prepared: &Prepared, sink: &dyn Sink) -> Result<Rendered, RenderError> {
+    render_site(
+        &prepared.archive,
+        &prepared.theme,
+        &prepared.templates,
+        sink,
+    )
 }
 
 fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
@@ -135,20 +140,24 @@ fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
     )
 }
 
-/// Builds the site; on content errors returns them and writes nothing.
+/// Builds the site; on content errors returns them and leaves the output as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
     let started = Instant::now();
     let mut prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
     let mut stages = std::mem::take(&mut prepared.stages);
-    let rendered = match stages.time("render", || render(&prepared)) {
+    let output = output_path(&options.root, &options.output);
+    let writer = SiteWriter::open(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?;
+    // Pages are written (to staging) as they are rendered: "render" includes
+    // writing them, "write" is the commit that puts them in place.
+    let rendered = match stages.time("render", || render(&prepared, &writer)) {
         Ok(r) => r,
-        Err(mut ds) => {
+        Err(RenderError::Pages(mut ds)) => {
             let mut diagnostics = prepared.warnings;
             diagnostics.append(&mut ds);
             return Err(failure(diagnostics));
         }
+        Err(RenderError::Write(e)) => return Err((e.into(), prepared.warnings)),
     };
-    let output = output_path(&options.root, &options.output);
     let archive = &prepared.archive;
     let counts = (
         archive.stories.len(),
@@ -157,7 +166,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         rendered.pages,
     );
     let write = stages
-        .time("write", || write_site(&output, rendered.files))
+        .time("write", || writer.commit())
         .map_err(|e| (e.into(), prepared.warnings.clone()))?;
     Ok(BuildReport {
         diagnostics: prepared.warnings,

@@ -242,3 +242,90 @@ fn an_archive_template_overrides_the_themes() {
     build_into(archive.path(), &output, None).unwrap();
     assert!(read(output.join("stories/vote/index.html")).contains("Overridden footer"));
 }
+
+/// A generated archive big enough for a person to be in more stories than their
+/// page lists: the full lists exist, are paginated, hold every story once, and
+/// every link of the site resolves under a sub-path. A second build of the same
+/// archive writes nothing.
+#[test]
+fn long_person_lists_are_paginated_and_an_unchanged_rebuild_writes_nothing() {
+    #[allow(dead_code)]
+    #[path = "../examples/gen_archive/generate.rs"]
+    mod generate;
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    generate::generate(&generate::Options {
+        stories: 240,
+        seed: 3,
+        out: archive.clone(),
+        hugo: None,
+    })
+    .unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let server = serve::StaticServer::start(&site, "/sub/");
+    let base = format!("http://127.0.0.1:{}/sub/", server.port);
+    build_into(&archive, &site, Some(&base)).unwrap();
+
+    let model = annalist::check::model(&archive, annalist::load::LoadOptions { drafts: false })
+        .unwrap()
+        .archive;
+    let busiest = model.people.iter().max_by_key(|p| p.stories.len()).unwrap();
+    let total = busiest.stories.len();
+    assert!(total > 100, "the busiest person is in {total} stories");
+    let id = &busiest.file.id;
+    let page = read(site.join(format!("people/{id}/index.html")));
+    assert!(
+        page.contains(&format!("people/{id}/stories/")),
+        "no link to the full list"
+    );
+    let mut listed = Vec::new();
+    let pages = total.div_ceil(annalist::render::site::PERSON_PAGE_SIZE);
+    for n in 1..=pages {
+        let path = if n == 1 {
+            format!("people/{id}/stories/index.html")
+        } else {
+            format!("people/{id}/stories/page/{n}/index.html")
+        };
+        let html = read(site.join(&path));
+        // Links to a story, from any depth: `../../../stories/SLUG/`.
+        listed.extend(
+            html::attr_values(&html, "href")
+                .into_iter()
+                .filter_map(|h| {
+                    let from_root = h.trim_start_matches("../");
+                    let slug = from_root.strip_prefix("stories/")?.strip_suffix('/')?;
+                    (!slug.is_empty() && !slug.contains('/')).then(|| slug.to_string())
+                }),
+        );
+    }
+    assert!(!site
+        .join(format!("people/{id}/stories/page/{}/index.html", pages + 1))
+        .exists());
+    let unique: std::collections::BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(
+        unique.len(),
+        total,
+        "every story listed once across the pages"
+    );
+
+    let (_, broken) = crawl(&url::Url::parse(&base).unwrap(), "/sub/");
+    assert!(
+        broken.is_empty(),
+        "{} broken:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+
+    let again = build(&BuildOptions {
+        root: archive.clone(),
+        output: site.clone(),
+        base_url: Some(base.clone()),
+        drafts: false,
+    })
+    .map_err(|(e, _)| e.to_string())
+    .unwrap();
+    let write = again.write.unwrap();
+    assert_eq!((write.written, write.removed), (0, 0), "{write:?}");
+    assert!(write.unchanged > 1000, "{write:?}");
+}

@@ -1,4 +1,4 @@
-//! The `write` stage against real folders: manifest, refusals, atomic swap,
+//! The `write` stage against real folders: manifest, refusals, staged commits,
 //! someone else's files, unchanged files.
 
 use std::collections::BTreeMap;
@@ -402,16 +402,81 @@ fn a_stale_staging_folder_from_a_killed_run_is_removed() {
 }
 
 #[test]
-fn a_swap_killed_halfway_is_recovered_from_its_backup() {
+fn a_commit_killed_halfway_is_finished_by_the_next_run() {
+    let site = Site::new();
+    site.write(SITE).unwrap();
+    // What a build of NEXT leaves when killed while committing: one of its two
+    // changed files already moved, the other still staged, the removal not done.
+    const NEXT: &[(&str, &str)] = &[
+        ("index.html", "<h1>home, again</h1>"),
+        ("stories/water-deal/index.html", "<p>water</p>"),
+        ("stories/new/index.html", "<p>new</p>"),
+        (".nojekyll", ""),
+    ];
+    let staging = site.root.path().join(".public.annalist-staging-999999");
+    fs::create_dir_all(staging.join("stories/new")).unwrap();
+    fs::write(staging.join("stories/new/index.html"), "<p>new</p>").unwrap();
+    site.put("index.html", "<h1>home, again</h1>");
+    let entries: Vec<serde_json::Value> = NEXT
+        .iter()
+        .map(|(path, text)| {
+            serde_json::json!({
+                "path": path,
+                "hash": format!("{:016x}", annalist::write::fnv1a64(text.as_bytes())),
+                "len": text.len(),
+            })
+        })
+        .collect();
+    let manifest = serde_json::json!({"generator": "test", "version": 1, "files": entries});
+    fs::write(staging.join(MANIFEST_NAME), manifest.to_string()).unwrap();
+    let journal = serde_json::json!({
+        "moves": ["index.html", "stories/new/index.html"],
+        "removes": ["style.css"],
+    });
+    fs::write(staging.join(".annalist-journal.json"), journal.to_string()).unwrap();
+
+    // The next run finishes that commit first: NEXT is then already in place.
+    let summary = site.write(NEXT).unwrap();
+    assert_eq!(
+        summary,
+        WriteSummary {
+            written: 0,
+            unchanged: 4,
+            removed: 0
+        }
+    );
+    assert_eq!(site.read("stories/new/index.html"), "<p>new</p>");
+    assert!(!site.out().join("style.css").exists());
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+#[test]
+fn a_staging_folder_without_a_journal_is_not_committed() {
+    let site = Site::new();
+    site.write(SITE).unwrap();
+    let before = snapshot(&site.out());
+    let stale = site.root.path().join(".public.annalist-staging-999999");
+    fs::create_dir_all(&stale).unwrap();
+    fs::write(stale.join("index.html"), "half-built").unwrap();
+    let summary = site.write(SITE).unwrap();
+    assert_eq!((summary.written, summary.unchanged), (0, 4));
+    assert_eq!(snapshot(&site.out()), before);
+}
+
+#[test]
+fn a_page_that_changed_is_replaced_in_place_and_foreign_files_stay() {
     let site = Site::new();
     site.write(SITE).unwrap();
     site.put("CNAME", "example.org");
-    let backup = site.root.path().join(".public.annalist-backup-999999");
-    fs::rename(site.out(), &backup).unwrap();
-    let summary = site.write(SITE).unwrap();
-    assert_eq!(summary.unchanged, 4);
+    let unchanged = site.out().join("style.css");
+    set_mtime(&unchanged, year_2001());
+    let mut next = SITE.to_vec();
+    next[0] = ("index.html", "<h1>changed</h1>");
+    let summary = site.write(&next).unwrap();
+    assert_eq!((summary.written, summary.unchanged), (1, 3));
+    assert_eq!(site.read("index.html"), "<h1>changed</h1>");
+    assert_eq!(mtime(&unchanged), year_2001());
     assert_eq!(site.read("CNAME"), "example.org");
-    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
 }
 
 #[cfg(unix)]

@@ -1,6 +1,7 @@
 //! Every page of the site, rendered through the templates into output files.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::{Archive, PersonId, QuoteId, StoryId};
 use crate::load::theme::ThemeFiles;
 use crate::load::QuoteStatus;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink, WriteError};
 
 /// Stories on one page of `/stories/`.
 pub const STORIES_PER_PAGE: usize = 30;
@@ -27,13 +28,24 @@ pub const QUOTES_PER_PAGE: usize = 50;
 /// Items in each list of the home page.
 const HOME_ITEMS: usize = 8;
 
-/// The rendered site.
-#[derive(Debug)]
+/// What rendering made, besides the files it handed to the sink.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Rendered {
-    /// Every file to write.
-    pub files: Vec<OutputFile>,
-    /// How many of them are HTML pages.
+    /// HTML pages made.
     pub pages: usize,
+    /// Files made in all (pages, feeds, data, search, static files).
+    pub files: usize,
+}
+
+/// Why rendering stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Pages could not be rendered (template errors), each reported once.
+    #[error("{} page{} could not be rendered", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Pages(Vec<Diagnostic>),
+    /// The sink could not take a file.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// Shared by every page: the archive, its cards and the templates.
@@ -46,16 +58,57 @@ struct Renderer<'a> {
     highlighter: &'a Highlighter,
 }
 
-/// Renders every page and static file of the archive.
+/// Hands rendered pages to the sink as they come, from any thread, remembering
+/// their paths (for the sitemap) and the errors of those that failed.
+struct Pages<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+    errors: Mutex<Vec<Diagnostic>>,
+}
+
+impl Pages<'_> {
+    fn put(&self, page: Result<OutputFile, Diagnostic>) -> Result<(), WriteError> {
+        match page {
+            Ok(file) => {
+                lock(&self.paths).push(file.path.clone());
+                self.sink.put(file)
+            }
+            Err(d) => {
+                let mut errors = lock(&self.errors);
+                if !errors
+                    .iter()
+                    .any(|e| e.message == d.message && e.hint == d.hint)
+                {
+                    errors.push(d);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn put_all(
+        &self,
+        pages: impl IntoIterator<Item = Result<OutputFile, Diagnostic>>,
+    ) -> Result<(), WriteError> {
+        pages.into_iter().try_for_each(|p| self.put(p))
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Renders every page and static file of the archive into `sink`, page by page
+/// on every core: no more than a page per core is held at a time.
 pub fn render_site(
     archive: &Archive,
     theme: &ThemeFiles,
     templates: &Templates,
-) -> Result<Rendered, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<Rendered, RenderError> {
     let base_url = normalize_base_url(&archive.config.base_url);
     let cards = Cards::new(archive);
     let site = site_view(archive, &cards, &base_url);
-    let has_code = site.has_code;
     let highlighter = Highlighter::new();
     let r = Renderer {
         archive,
@@ -65,83 +118,58 @@ pub fn render_site(
         base_url: &base_url,
         highlighter: &highlighter,
     };
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
-    results.push(r.home());
-    results.extend(r.story_lists(None));
-    results.par_extend(
-        (0..archive.stories.len())
-            .into_par_iter()
-            .map(|i| r.story(StoryId(i))),
-    );
-    results.push(r.people_index());
-    results.par_extend(
-        (0..archive.people.len())
-            .into_par_iter()
-            .map(|i| r.person(PersonId(i))),
-    );
-    results.extend(r.quote_lists(None));
-    results.push(r.quotes_by_speaker());
-    results.par_extend(
-        (0..archive.quotes.len())
-            .into_par_iter()
-            .map(|i| r.quote(QuoteId(i))),
-    );
-    results.push(r.tags_index());
-    results.push(r.timeline());
-    results.extend(r.cards.tags.keys().map(|slug| r.tag(slug)));
-    results.extend(archive.pages.iter().map(|p| r.content_page(p)));
-    results.push(r.not_found());
+    let out = Pages {
+        sink,
+        paths: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
+    };
+    out.put(r.home())?;
+    out.put_all(r.story_lists(None))?;
+    (0..archive.stories.len())
+        .into_par_iter()
+        .try_for_each(|i| out.put(r.story(StoryId(i))))?;
+    out.put(r.people_index())?;
+    (0..archive.people.len())
+        .into_par_iter()
+        .try_for_each(|i| out.put(r.person(PersonId(i))))?;
+    (0..archive.people.len())
+        .into_par_iter()
+        .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))?;
+    out.put_all(r.quote_lists(None))?;
+    out.put(r.quotes_by_speaker())?;
+    (0..archive.quotes.len())
+        .into_par_iter()
+        .try_for_each(|i| out.put(r.quote(QuoteId(i))))?;
+    out.put(r.tags_index())?;
+    out.put(r.timeline())?;
+    out.put_all(r.cards.tags.keys().map(|slug| r.tag(slug)))?;
+    out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
+    out.put(r.not_found())?;
 
-    let mut files = Vec::with_capacity(results.len() + theme.statics.len() + 1);
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d)
-                if !errors
-                    .iter()
-                    .any(|e| e.message == d.message && e.hint == d.hint) =>
-            {
-                errors.push(d)
-            }
-            Err(_) => {}
-        }
-    }
+    let errors = out.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(RenderError::Pages(errors));
     }
-    let pages = files.len();
-    // Files that are not pages (feeds, sitemap, data downloads) are added here,
-    // each by its own module: `files.extend(module::files(archive, &r.cards, &r.base_url));`
-    files.extend(feeds::files(archive, r.cards, r.base_url));
-    files.extend(super::data::files(archive, r.cards, r.base_url));
-    files.extend(super::search::files(archive, r.cards, templates, r.site)?);
-    // The sitemap lists the HTML pages above it: keep it last.
-    files.extend(sitemap::files(&files, archive, r.cards, r.base_url));
-    // The archive's own static files win over generated ones (its own robots.txt, say).
-    let generated = files.split_off(pages);
-    files.extend(
-        generated
-            .into_iter()
-            .filter(|f| theme.statics.iter().all(|s| s.path != f.path)),
-    );
-    for file in &theme.statics {
-        files.push(OutputFile {
-            path: file.path.clone(),
-            bytes: file.bytes.clone(),
-        });
+    let page_paths = out.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let extras = r.extras(theme, page_paths.clone())?;
+    let rendered = Rendered {
+        pages: page_paths.len() + extras.pages,
+        files: page_paths.len() + extras.files.len(),
+    };
+    for file in extras.files {
+        sink.put(file)?;
     }
-    if has_code {
-        let css = stylesheet(
-            &archive.config.markdown.highlight_theme,
-            "base16-ocean.dark",
-        );
-        files.push(OutputFile {
-            path: "highlight.css".into(),
-            bytes: css.into_bytes(),
-        });
-    }
-    Ok(Rendered { files, pages })
+    Ok(rendered)
+}
+
+/// The files that are not the archive's pages: feeds, data downloads, search,
+/// the sitemap, the theme's static files.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// The files.
+    pub files: Vec<OutputFile>,
+    /// How many of them are HTML pages (the search page).
+    pub pages: usize,
 }
 
 /// What every template sees as `site`.
@@ -239,6 +267,14 @@ impl PageRenderer {
             ["stories", slug] => archive.story_ids.get(*slug).map(|&id| r.story(id)),
             ["people"] => Some(r.people_index()),
             ["people", id] => archive.person_ids.get(*id).map(|&id| r.person(id)),
+            ["people", id, kind] => {
+                let &id = archive.person_ids.get(*id)?;
+                r.person_lists(id, Some((kind, 1))).pop()
+            }
+            ["people", id, kind, "page", n] => {
+                let &id = archive.person_ids.get(*id)?;
+                r.person_lists(id, Some((kind, page_number(n)?))).pop()
+            }
             ["quotes"] => r.quote_lists(Some(1)).pop(),
             ["quotes", "page", n] => r.quote_lists(Some(page_number(n)?)).pop(),
             ["quotes", "by-speaker"] => Some(r.quotes_by_speaker()),
@@ -265,6 +301,63 @@ impl PageRenderer {
             )
             .into_bytes(),
         })
+    }
+
+    /// The path of every page [`page`](Self::page) renders, without rendering it.
+    pub fn page_paths(&self) -> Vec<String> {
+        let archive = &*self.archive;
+        let index = |dir: &str| format!("{dir}index.html");
+        let mut paths = vec!["index.html".to_string(), "404.html".to_string()];
+        let pages = |count: usize, per_page: usize, first: &str| {
+            paginate(count, per_page, first)
+                .into_iter()
+                .map(|(_, _, path)| index(&path))
+                .collect::<Vec<_>>()
+        };
+        paths.extend(pages(archive.stories.len(), STORIES_PER_PAGE, "stories/"));
+        paths.extend(self.cards.stories.iter().map(|c| index(&c.path)));
+        paths.push("people/index.html".into());
+        paths.extend(self.cards.people.iter().map(|c| index(&c.path)));
+        for (entry, card) in archive.people.iter().zip(&self.cards.people) {
+            let more = person_more(entry, &card.path);
+            let counts = [more.counts.stories, more.counts.quotes, more.counts.about];
+            for (first, count) in [more.stories, more.quotes, more.about]
+                .into_iter()
+                .zip(counts)
+            {
+                if let Some(first) = first {
+                    paths.extend(pages(count, PERSON_PAGE_SIZE, &first));
+                }
+            }
+        }
+        paths.extend(pages(archive.quotes.len(), QUOTES_PER_PAGE, "quotes/"));
+        paths.push("quotes/by-speaker/index.html".into());
+        paths.extend(self.cards.quotes.iter().map(|c| index(&c.path)));
+        paths.push("tags/index.html".into());
+        paths.push("timeline/index.html".into());
+        paths.extend(
+            self.cards
+                .tags
+                .keys()
+                .map(|slug| format!("tags/{slug}/index.html")),
+        );
+        paths.extend(
+            archive
+                .pages
+                .iter()
+                .map(|p| format!("{}/index.html", p.name)),
+        );
+        paths
+    }
+
+    /// Every file besides the pages: feeds, data downloads, search, the sitemap,
+    /// the theme's static files (see [`render_site`]).
+    pub fn extras(&self, theme: &ThemeFiles) -> Result<Extras, Vec<Diagnostic>> {
+        match self.renderer().extras(theme, self.page_paths()) {
+            Ok(extras) => Ok(extras),
+            Err(RenderError::Pages(ds)) => Err(ds),
+            Err(RenderError::Write(e)) => Err(vec![Diagnostic::error(e.to_string())]),
+        }
     }
 }
 
@@ -316,6 +409,52 @@ impl Renderer<'_> {
             path,
             bytes: html.into_bytes(),
         })
+    }
+
+    /// Every file besides the pages listed in `page_paths` (paths of the pages,
+    /// any order), each made by its own module; the archive's own static files
+    /// win over generated ones (its own robots.txt, say).
+    fn extras(
+        &self,
+        theme: &ThemeFiles,
+        mut page_paths: Vec<String>,
+    ) -> Result<Extras, RenderError> {
+        let (archive, cards, base_url) = (self.archive, self.cards, self.base_url);
+        let mut generated = feeds::files(archive, cards, base_url);
+        generated.extend(super::data::files(archive, cards, base_url));
+        let search = super::search::files(archive, cards, self.templates, self.site)
+            .map_err(RenderError::Pages)?;
+        let mut pages = 0;
+        for file in &search {
+            if file.path.ends_with("index.html") {
+                page_paths.push(file.path.clone());
+                pages += 1;
+            }
+        }
+        generated.extend(search);
+        // Pages arrive in any order from the threads: sort, so the sitemap's
+        // bytes are the same from one build to the next.
+        page_paths.sort_unstable();
+        generated.extend(sitemap::files(&page_paths, archive, cards, base_url));
+        let mut files: Vec<OutputFile> = generated
+            .into_iter()
+            .filter(|f| theme.statics.iter().all(|s| s.path != f.path))
+            .collect();
+        files.extend(theme.statics.iter().map(|file| OutputFile {
+            path: file.path.clone(),
+            bytes: file.bytes.clone(),
+        }));
+        if self.site.has_code {
+            let css = stylesheet(
+                &archive.config.markdown.highlight_theme,
+                "base16-ocean.dark",
+            );
+            files.push(OutputFile {
+                path: "highlight.css".into(),
+                bytes: css.into_bytes(),
+            });
+        }
+        Ok(Extras { files, pages })
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -466,9 +605,11 @@ impl Renderer<'_> {
             ids.iter()
                 .rev()
                 .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
+                .take(PERSON_LIST_LIMIT)
                 .map(|q| self.cards.quotes[q.0].clone())
                 .collect()
         };
+        let more = person_more(entry, &card.path);
         let front = &entry.file.front;
         let bio = visible_text(
             entry.file.biography(),
@@ -507,27 +648,109 @@ impl Renderer<'_> {
             quotes_disputed: newest(&entry.quotes_by, Some(QuoteStatus::Disputed)),
             quotes_misattributed: newest(&entry.quotes_by, Some(QuoteStatus::Misattributed)),
             quotes_about: newest(&entry.quotes_about, None),
-            stories: entry
-                .stories
-                .iter()
-                .map(|&(s, mentions)| StoryAppearance {
-                    story: self.cards.stories[s.0].clone(),
-                    mentions,
-                })
-                .collect(),
+            stories: self.appearances(&entry.stories[..entry.stories.len().min(PERSON_LIST_LIMIT)]),
             appears_with: entry
                 .appears_with
                 .iter()
+                .take(PERSON_LIST_LIMIT)
                 .map(|&(p, count)| CoAppearance {
                     person: self.cards.people[p.0].clone(),
                     count,
                 })
                 .collect(),
+            appears_with_total: entry.appears_with.len(),
+            more,
             chart_svg,
             activity,
             card,
         };
         self.page("person.html", meta, "person", &person)
+    }
+
+    fn appearances(&self, stories: &[(StoryId, usize)]) -> Vec<StoryAppearance> {
+        stories
+            .iter()
+            .map(|&(s, mentions)| StoryAppearance {
+                story: self.cards.stories[s.0].clone(),
+                mentions,
+            })
+            .collect()
+    }
+
+    /// The pages of a person's full lists that their page cuts short, or only
+    /// page `only` of the list `kind`.
+    fn person_lists(
+        &self,
+        id: PersonId,
+        only: Option<(&str, usize)>,
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        let entry = &self.archive.people[id.0];
+        let person = &self.cards.people[id.0];
+        let more = person_more(entry, &person.path);
+        let newest = |ids: &[QuoteId]| -> Vec<QuoteId> { ids.iter().rev().copied().collect() };
+        let lists: [(&'static str, Option<String>, usize, String); 3] = [
+            (
+                "stories",
+                more.stories,
+                more.counts.stories,
+                format!("Stories with {}", person.name),
+            ),
+            (
+                "quotes",
+                more.quotes,
+                more.counts.quotes,
+                format!("Quotes attributed to {}", person.name),
+            ),
+            (
+                "about",
+                more.about,
+                more.counts.about,
+                format!("Quotes about {}", person.name),
+            ),
+        ];
+        let mut pages = Vec::new();
+        for (kind, first, count, title) in lists {
+            let Some(first) = first else { continue };
+            if only.is_some_and(|(k, _)| k != kind) {
+                continue;
+            }
+            let quotes = match kind {
+                "quotes" => newest(&entry.quotes_by),
+                "about" => newest(&entry.quotes_about),
+                _ => Vec::new(),
+            };
+            for (range, pager, path) in paginate(count, PERSON_PAGE_SIZE, &first) {
+                if only.is_some_and(|(_, n)| n != pager.current) {
+                    continue;
+                }
+                let page_title = if pager.current == 1 {
+                    title.clone()
+                } else {
+                    format!("{title}, page {}", pager.current)
+                };
+                let list = PersonList {
+                    person: person.clone(),
+                    kind,
+                    title: title.clone(),
+                    stories: if kind == "stories" {
+                        self.appearances(&entry.stories[range.clone()])
+                    } else {
+                        Vec::new()
+                    },
+                    quotes: quotes
+                        .get(range)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|q| self.cards.quotes[q.0].clone())
+                        .collect(),
+                    pager,
+                };
+                let mut meta = self.meta("person-list", &page_title, "", &path);
+                meta.feed = feeds::person_feed(&self.archive.config, &person.id);
+                pages.push(self.page("person_list.html", meta, "list", &list));
+            }
+        }
+        pages
     }
 
     fn timeline(&self) -> Result<OutputFile, Diagnostic> {
@@ -710,6 +933,25 @@ impl Renderer<'_> {
     }
 }
 
+/// Items on one page of a person's full list.
+pub const PERSON_PAGE_SIZE: usize = 50;
+
+/// The full lists a person's page cuts short, and how long each is.
+fn person_more(entry: &crate::index::PersonEntry, path: &str) -> PersonMore {
+    let counts = PersonTotals {
+        stories: entry.stories.len(),
+        quotes: entry.quotes_by.len(),
+        about: entry.quotes_about.len(),
+    };
+    let long = |n: usize, name: &str| (n > PERSON_LIST_LIMIT).then(|| format!("{path}{name}/"));
+    PersonMore {
+        stories: long(counts.stories, "stories"),
+        quotes: long(counts.quotes, "quotes"),
+        about: long(counts.about, "about"),
+        counts,
+    }
+}
+
 /// The path part of a base URL (`https://x.github.io/repo/` → `/repo/`).
 pub fn base_path(base_url: &str) -> String {
     let without_scheme = base_url
@@ -743,9 +985,11 @@ fn paginate(
                 total,
                 prev_path: (n > 1).then(|| path_of(n - 1)),
                 next_path: (n < total).then(|| path_of(n + 1)),
-                pages: (1..=total)
-                    .map(|m| PagerLink {
+                pages: pager_window(n, total)
+                    .into_iter()
+                    .map(|(m, gap_before)| PagerLink {
                         number: m,
+                        gap_before,
                         path: path_of(m),
                         current: m == n,
                     })
@@ -755,6 +999,31 @@ fn paginate(
         })
         .collect()
 }
+
+/// Pages linked from page `current` of `total`: the first, the last and
+/// [`PAGER_NEAR`] on each side of the current one, each with whether numbers
+/// were skipped before it.
+fn pager_window(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let near = current.saturating_sub(PAGER_NEAR).max(1)..=(current + PAGER_NEAR).min(total);
+    let mut shown: Vec<usize> = vec![1];
+    shown.extend(near);
+    shown.push(total);
+    shown.dedup();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut previous = 0;
+    shown
+        .into_iter()
+        .map(|m| {
+            let gap = m > previous + 1;
+            previous = m;
+            (m, gap)
+        })
+        .collect()
+}
+
+/// How many pages on each side of the current one a pager links to.
+const PAGER_NEAR: usize = 2;
 
 /// A ready-to-copy citation: who, the words, when said, where reported, the permalink.
 /// A misattributed quote says so first.
@@ -908,5 +1177,35 @@ mod tests {
         assert_eq!(pages[2].0, 60..65);
         assert_eq!(pages[1].1.prev_path.as_deref(), Some("stories/"));
         assert_eq!(paginate(0, 30, "quotes/").len(), 1);
+    }
+
+    #[test]
+    fn pagers_link_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(pager_window(1, 1), [(1, false)]);
+        assert_eq!(pager_window(1, 3), [(1, false), (2, false), (3, false)]);
+        assert_eq!(
+            pager_window(10, 100),
+            [
+                (1, false),
+                (8, true),
+                (9, false),
+                (10, false),
+                (11, false),
+                (12, false),
+                (100, true)
+            ]
+        );
+        assert_eq!(
+            pager_window(99, 100),
+            [
+                (1, false),
+                (97, true),
+                (98, false),
+                (99, false),
+                (100, false)
+            ]
+        );
+        let pages = paginate(1000, 10, "quotes/");
+        assert!(pages.iter().all(|(_, pager, _)| pager.pages.len() <= 7));
     }
 }

@@ -14,7 +14,7 @@ const URLS_PER_SITEMAP: usize = 50_000;
 
 /// The hosting files, with a sitemap of the HTML pages among `pages` (all but `404.html`).
 pub fn files(
-    pages: &[OutputFile],
+    pages: &[String],
     archive: &Archive,
     cards: &Cards,
     base_url: &str,
@@ -22,7 +22,7 @@ pub fn files(
     let lastmod = last_changes(archive, cards);
     let urls: Vec<(String, Option<Date>)> = pages
         .iter()
-        .filter_map(|f| f.path.strip_suffix("index.html"))
+        .filter_map(|path| path.strip_suffix("index.html"))
         .filter(|path| path.is_empty() || path.ends_with('/'))
         .map(|path| (absolute(base_url, path), lastmod.get(path).copied()))
         .collect();
@@ -135,8 +135,8 @@ mod tests {
             .archive
     }
 
-    fn page(path: &str) -> OutputFile {
-        text_file(path, String::new())
+    fn page(path: &str) -> String {
+        path.to_string()
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const REQUIRED: &[&str] = &[
     "story.html",
     "people.html",
     "person.html",
+    "person_list.html",
     "quotes.html",
     "quotes_by_speaker.html",
     "quote.html",

@@ -282,22 +282,75 @@ pub struct PersonPage {
     pub image: Option<String>,
     /// The biography (HTML; print with `| safe`).
     pub bio_html: String,
-    /// Their verified quotes, newest first.
+    /// Their verified quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub quotes: Vec<QuoteCard>,
-    /// Their disputed quotes, newest first.
+    /// Their disputed quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub quotes_disputed: Vec<QuoteCard>,
-    /// Quotes attributed to them wrongly, newest first.
+    /// Quotes attributed to them wrongly, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub quotes_misattributed: Vec<QuoteCard>,
-    /// Quotes about them, newest first.
+    /// Quotes about them, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub quotes_about: Vec<QuoteCard>,
-    /// Stories they appear in, newest first.
+    /// Stories they appear in, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub stories: Vec<StoryAppearance>,
-    /// People they appear with, most often first.
+    /// People they appear with, most often first (the first [`PERSON_LIST_LIMIT`]).
     pub appears_with: Vec<CoAppearance>,
+    /// How many people they appear with in all.
+    pub appears_with_total: usize,
+    /// The pages that list all of a long section, when a section is cut short.
+    pub more: PersonMore,
     /// Their stories and quotes per month as an SVG chart (print with `| safe`), if they have any.
     pub chart_svg: Option<String>,
     /// The chart's numbers: every month from their first story or quote to their last.
     pub activity: Vec<MonthActivity>,
+}
+
+/// How many items each list of a person's page shows at most: a person in most
+/// stories of a large archive would otherwise have a page of megabytes. The
+/// full lists are on pages of their own (see [`PersonMore`]).
+pub const PERSON_LIST_LIMIT: usize = 30;
+
+/// Where the full lists of a person's long sections are: each is the path of
+/// the first page of a [`PersonList`], present only when the section on the
+/// person's page is cut short.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PersonMore {
+    /// Every story they appear in (`people/ID/stories/`).
+    pub stories: Option<String>,
+    /// Every quote attributed to them, of any status (`people/ID/quotes/`).
+    pub quotes: Option<String>,
+    /// Every quote about them (`people/ID/about/`).
+    pub about: Option<String>,
+    /// How many stories, quotes attributed to them, and quotes about them.
+    pub counts: PersonTotals,
+}
+
+/// The lengths of a person's full lists.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PersonTotals {
+    /// Stories they appear in.
+    pub stories: usize,
+    /// Quotes attributed to them, of any status.
+    pub quotes: usize,
+    /// Quotes about them.
+    pub about: usize,
+}
+
+/// One page of a person's full list of stories, quotes, or quotes about them;
+/// given to `person_list.html` as `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonList {
+    /// Whose list it is.
+    pub person: PersonCard,
+    /// `stories`, `quotes` or `about`.
+    pub kind: &'static str,
+    /// The page's heading (`Stories with Ilse Varnham`).
+    pub title: String,
+    /// The stories on this page, newest first (when `kind` is `stories`).
+    pub stories: Vec<StoryAppearance>,
+    /// The quotes on this page, newest first (otherwise).
+    pub quotes: Vec<QuoteCard>,
+    /// Where this page is among the others.
+    pub pager: Pager,
 }
 
 /// A person's stories and quotes in one month (a row of the person chart's table).
@@ -343,7 +396,9 @@ pub struct Pager {
     pub prev_path: Option<String>,
     /// The next page's path, if any.
     pub next_path: Option<String>,
-    /// Every page, for a numbered list.
+    /// Links to the first and last pages and to those near this one, for a
+    /// numbered list (not every page: a list of thousands would make every page
+    /// of it long).
     pub pages: Vec<PagerLink>,
 }
 
@@ -352,6 +407,8 @@ pub struct Pager {
 pub struct PagerLink {
     /// Its number, from 1.
     pub number: usize,
+    /// Whether pages are left out between the previous link and this one.
+    pub gap_before: bool,
     /// Its path.
     pub path: String,
     /// Whether it is the page being rendered.

@@ -18,7 +18,7 @@ use tokio_stream::StreamExt;
 use super::reload::{inject, ReloadEvent, EVENTS_PATH};
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
-use crate::render::site::{render_site, PageRenderer};
+use crate::render::site::PageRenderer;
 use crate::render::templates::Templates;
 use crate::write::{fnv1a64, OutputFile};
 
@@ -71,9 +71,9 @@ pub struct Model {
     pub theme: ThemeFiles,
     /// The compiled templates.
     pub templates: Arc<Templates>,
-    /// Every file of the site, made the first time a file other than a page is
-    /// asked for (a feed, the data downloads, the search index).
-    pub everything: OnceLock<Result<Vec<OutputFile>, String>>,
+    /// The files that are not pages (feeds, data downloads, the search index,
+    /// the sitemap), made after a quiet moment or when one is first asked for.
+    pub extras: OnceLock<Result<Vec<OutputFile>, String>>,
 }
 
 impl std::fmt::Debug for Model {
@@ -91,7 +91,7 @@ impl Model {
             archive,
             theme,
             templates,
-            everything: OnceLock::new(),
+            extras: OnceLock::new(),
         }
     }
 
@@ -115,6 +115,16 @@ impl Model {
             site.insert(css.path.clone(), ServedFile::new(&css));
         }
         site
+    }
+
+    /// The files that are not pages, made once.
+    pub fn extras(&self) -> &Result<Vec<OutputFile>, String> {
+        self.extras.get_or_init(|| {
+            self.renderer
+                .extras(&self.theme)
+                .map(|extras| extras.files)
+                .map_err(|ds| crate::diagnostics::summary(&ds))
+        })
     }
 }
 
@@ -170,19 +180,13 @@ impl Shared {
         let file = match model.renderer.page(key) {
             Some(Ok(page)) => page,
             Some(Err(_)) => return None,
-            None => {
-                let everything = model.everything.get_or_init(|| {
-                    render_site(&model.archive, &model.theme, &model.templates)
-                        .map(|r| r.files)
-                        .map_err(|ds| crate::diagnostics::summary(&ds))
-                });
-                everything
-                    .as_ref()
-                    .ok()?
-                    .iter()
-                    .find(|f| f.path == key)?
-                    .clone()
-            }
+            None => model
+                .extras()
+                .as_ref()
+                .ok()?
+                .iter()
+                .find(|f| f.path == key)?
+                .clone(),
         };
         let served = ServedFile::new(&file);
         if let Ok(mut site) = self.site.write() {

@@ -305,9 +305,39 @@ impl Rebuilder {
         if !errors.is_empty() {
             return Err(errors);
         }
-        self.shared.publish(model, event);
+        self.shared.publish(model.clone(), event);
+        extras_after_quiet(self.shared.clone(), model);
         Ok(prepared.archive.stories.len())
     }
+}
+
+/// How long the archive must stay unchanged before `serve` makes the files that
+/// are not pages (the search index above all, which takes seconds at 10,000
+/// stories), so that a burst of saves does not pay for it each time.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Makes `model`'s feeds, data and search index in the background once it has
+/// been served for [`QUIET`] without a newer rebuild; a request for one of those
+/// files before then makes them at once.
+fn extras_after_quiet(shared: Arc<Shared>, model: Arc<Model>) {
+    std::thread::spawn(move || {
+        std::thread::sleep(QUIET);
+        let current = shared
+            .model
+            .read()
+            .ok()
+            .and_then(|m| m.clone())
+            .is_some_and(|m| Arc::ptr_eq(&m, &model));
+        if current {
+            let started = Instant::now();
+            if model.extras().is_ok() && std::env::var_os("ANNALIST_SERVE_TIMINGS").is_some() {
+                println!(
+                    "  search index, feeds and data made after a quiet moment in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+        }
+    });
 }
 
 /// One page of each kind, rendered at every rebuild to surface template errors.

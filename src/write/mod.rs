@@ -1,22 +1,33 @@
 //! The `write` stage: the only code that writes the site to disk.
 //!
-//! A build is staged in a folder beside the output folder and swapped in with two
-//! renames, so the output folder holds either the whole old site or the whole new
-//! one. A manifest ([`MANIFEST_NAME`]) records what annalist wrote; anything else in
-//! the folder belongs to someone else (a `CNAME` added by hand) and is carried over.
+//! Pages arrive one at a time ([`Sink::put`]) while they are rendered, so the
+//! whole site's bytes are never held in memory. A page whose bytes are the ones
+//! the previous build wrote (the manifest, [`MANIFEST_NAME`], keeps a hash and a
+//! length of each) is not written at all; a new or changed one is written into a
+//! staging folder beside the output folder. Only when every page has been
+//! rendered does [`SiteWriter::commit`] move the staged files into place, remove
+//! the files the site no longer has and write the new manifest. Until then the
+//! output folder is untouched, so a build that fails leaves it as it was; a commit
+//! that is killed halfway is finished by the next run, from the journal it wrote
+//! first. Anything in the folder that the manifest does not list belongs to
+//! someone else (a `CNAME` added by hand) and is left where it is.
 
+mod commit;
 mod manifest;
 mod path;
+mod place;
 mod previous;
-mod stage;
-mod swap;
 
+use std::collections::HashSet;
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub use manifest::{fnv1a64, MANIFEST_NAME};
 
+use manifest::Entry;
+use place::Place;
 use previous::Previous;
-use swap::Place;
 
 /// One file of the site: a path relative to the output root, with `/` separators
 /// (e.g. "stories/water-deal/index.html", "style.css", ".nojekyll"), and its bytes.
@@ -38,12 +49,37 @@ impl OutputFile {
     }
 }
 
+/// Where rendered files go, one at a time, from any thread: a [`SiteWriter`] in
+/// `build`, a [`Collect`] in memory for `serve` and tests.
+pub trait Sink: Sync {
+    /// Takes one file of the site.
+    fn put(&self, file: OutputFile) -> Result<(), WriteError>;
+}
+
+/// A [`Sink`] that keeps every file in memory, in the order they arrived.
+#[derive(Debug, Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files put so far.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteSummary {
     /// Files whose bytes were written anew.
     pub written: usize,
-    /// Files whose bytes were the same as before and were kept as they were.
+    /// Files whose bytes were the same as before and were left as they were.
     pub unchanged: usize,
     /// Files of the previous build that the new site no longer has.
     pub removed: usize,
@@ -104,34 +140,128 @@ impl WriteError {
     }
 }
 
-/// Writes the site into `out_dir`.
-///
-/// The new site is built in a staging folder beside `out_dir`, together with every
-/// file of the old folder that annalist did not write, then swapped in. Files the
-/// previous build wrote and this one does not are gone afterwards; files whose
-/// bytes did not change are hard-linked, so they keep their modification time.
-/// On any error `out_dir` is left exactly as it was.
-pub fn write_site(out_dir: &Path, files: Vec<OutputFile>) -> Result<WriteSummary, WriteError> {
-    path::check_all(&files)?;
-    let place = Place::locate(out_dir)?;
-    place.recover_interrupted_swap()?;
-    let previous = Previous::read(&place.dir, out_dir)?;
-    previous.check_conflicts(&files)?;
-    place.remove_stale()?;
-    let removed = previous.removed_by(&files);
-    let staged = stage::stage(&place, &previous, files).and_then(|counts| {
-        place.swap(previous.exists())?;
-        Ok(counts)
-    });
-    match staged {
-        Ok(counts) => Ok(WriteSummary {
-            written: counts.written,
-            unchanged: counts.unchanged,
-            removed,
-        }),
-        Err(error) => {
-            place.discard_staging();
-            Err(error)
+/// Writes a site into an output folder, page by page: open it before rendering,
+/// [`put`](Sink::put) each file as it is rendered, then [`commit`](Self::commit).
+/// Dropped without a commit, it removes what it staged and the output folder
+/// stays as it was.
+#[derive(Debug)]
+pub struct SiteWriter {
+    place: Place,
+    previous: Previous,
+    /// Every file put so far, and whether it was staged (new or changed bytes).
+    entries: Mutex<Vec<(Entry, bool)>>,
+    /// Folders already made in staging, so each is made once.
+    folders: Mutex<HashSet<String>>,
+    committed: bool,
+}
+
+impl SiteWriter {
+    /// Opens the output folder `out_dir` for a new build: finishes a commit that
+    /// was killed halfway, removes staging left by killed builds, and reads the
+    /// previous build's manifest. Refuses a folder that annalist did not make.
+    pub fn open(out_dir: &Path) -> Result<SiteWriter, WriteError> {
+        let place = Place::locate(out_dir)?;
+        place.finish_or_remove_stale()?;
+        let previous = Previous::read(&place.dir, out_dir)?;
+        Ok(SiteWriter {
+            place,
+            previous,
+            entries: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
+            committed: false,
+        })
+    }
+
+    /// Moves the staged files into place, removes the previous build's files that
+    /// the site no longer has, and writes the manifest.
+    pub fn commit(mut self) -> Result<WriteSummary, WriteError> {
+        let entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let paths: Vec<&str> = entries.iter().map(|(e, _)| e.path.as_str()).collect();
+        path::check_set(&paths)?;
+        self.previous.check_conflicts(&paths)?;
+        let removed = self.previous.removed_by(&paths);
+        let moves: Vec<String> = entries
+            .iter()
+            .filter(|(_, staged)| *staged)
+            .map(|(e, _)| e.path.clone())
+            .collect();
+        let summary = WriteSummary {
+            written: moves.len(),
+            unchanged: entries.len() - moves.len(),
+            removed: removed.len(),
+        };
+        let manifest: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
+        let same_manifest = moves.is_empty() && removed.is_empty() && self.previous.same(&manifest);
+        if same_manifest {
+            self.committed = true;
+            self.place.discard_staging();
+            return Ok(summary);
+        }
+        let journal = commit::Journal {
+            moves,
+            removes: removed,
+        };
+        commit::commit(&self.place, self.previous.exists(), manifest, &journal)?;
+        self.committed = true;
+        Ok(summary)
+    }
+
+    /// Writes `bytes` at `rel` in the staging folder.
+    fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let staging = self.place.staging_dir()?;
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(folder);
+            if !known {
+                let dir = staging.join(folder);
+                fs::create_dir_all(&dir).map_err(WriteError::io("create", &dir))?;
+                self.folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(folder.to_string());
+            }
+        }
+        let dest = staging.join(rel);
+        fs::write(&dest, bytes).map_err(WriteError::io("write", &dest))
+    }
+}
+
+impl Sink for SiteWriter {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        path::check(&file.path).map_err(|reason| WriteError::BadPath {
+            path: file.path.clone(),
+            reason,
+        })?;
+        let entry = Entry::of(&file.path, &file.bytes);
+        let unchanged = self.previous.unchanged(&entry);
+        if !unchanged {
+            self.stage(&file.path, &file.bytes)?;
+        }
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((entry, !unchanged));
+        Ok(())
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.place.discard_staging();
         }
     }
+}
+
+/// Writes the whole site `files` into `out_dir` at once (see [`SiteWriter`]).
+/// On any error `out_dir` is left exactly as it was.
+pub fn write_site(out_dir: &Path, files: Vec<OutputFile>) -> Result<WriteSummary, WriteError> {
+    let writer = SiteWriter::open(out_dir)?;
+    for file in files {
+        writer.put(file)?;
+    }
+    writer.commit()
 }

@@ -4,23 +4,20 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 
 use super::manifest::MANIFEST_NAME;
-use super::{OutputFile, WriteError};
+use super::WriteError;
 
-/// Checks every path of `files`, and that no path is listed twice or used both
-/// as a file and as a folder.
-pub(super) fn check_all(files: &[OutputFile]) -> Result<(), WriteError> {
-    for file in files {
-        check(&file.path).map_err(|reason| bad(&file.path, reason))?;
-    }
-    let mut seen = HashSet::with_capacity(files.len());
-    for file in files {
-        if !seen.insert(file.path.as_str()) {
-            return Err(bad(&file.path, "it is listed twice".into()));
+/// Checks that no path of the site (each already [`check`]ed) is listed twice or
+/// used both as a file and as a folder.
+pub(super) fn check_set(paths: &[&str]) -> Result<(), WriteError> {
+    let mut seen = HashSet::with_capacity(paths.len());
+    for path in paths {
+        if !seen.insert(*path) {
+            return Err(bad(path, "it is listed twice".into()));
         }
     }
-    for file in files {
-        if let Some(folder) = folders_of(&file.path).find(|f| seen.contains(f)) {
-            let reason = format!("it is a file, but {:?} needs a folder there", file.path);
+    for path in paths {
+        if let Some(folder) = folders_of(path).find(|f| seen.contains(f)) {
+            let reason = format!("it is a file, but {path:?} needs a folder there");
             return Err(bad(folder, reason));
         }
     }
@@ -77,10 +74,6 @@ fn bad(path: &str, reason: String) -> WriteError {
 mod tests {
     use super::*;
 
-    fn files(paths: &[&str]) -> Vec<OutputFile> {
-        paths.iter().map(|p| OutputFile::new(*p, "x")).collect()
-    }
-
     #[test]
     fn plain_relative_paths_are_accepted() {
         for path in [
@@ -117,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_path_listed_twice_is_rejected() {
-        let err = check_all(&files(&["a.html", "b.html", "a.html"])).unwrap_err();
+        let err = check_set(&["a.html", "b.html", "a.html"]).unwrap_err();
         assert!(
             err.to_string().contains("\"a.html\": it is listed twice"),
             "{err}"
@@ -126,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_path_used_as_file_and_folder_is_rejected() {
-        let err = check_all(&files(&["people/x/index.html", "people"])).unwrap_err();
+        let err = check_set(&["people/x/index.html", "people"]).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("\"people\""), "{message}");
         assert!(message.contains("people/x/index.html"), "{message}");

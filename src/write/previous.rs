@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::manifest::{self, Entry, MANIFEST_NAME};
 use super::path::folders_of;
-use super::{OutputFile, WriteError};
+use super::WriteError;
 
 /// What the output folder held before this write.
 #[derive(Debug)]
@@ -23,25 +23,26 @@ pub(super) struct Previous {
     manifest: HashMap<String, Entry>,
     /// Paths in the manifest that are still regular files on disk.
     ours: HashSet<String>,
-    /// Entries annalist did not write, to carry over into the new site.
-    pub foreign: Vec<Foreign>,
+    /// Entries annalist did not write: left where they are, and in the way of
+    /// none of the site's paths.
+    foreign: Vec<Foreign>,
 }
 
 /// Something in the output folder that annalist did not write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Foreign {
+struct Foreign {
     /// Path relative to the output folder.
-    pub rel: PathBuf,
+    rel: PathBuf,
     /// What kind of entry it is.
-    pub kind: ForeignKind,
+    kind: ForeignKind,
 }
 
-/// The kinds of entry carried over from the previous output folder.
+/// The kinds of entry annalist did not write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ForeignKind {
+enum ForeignKind {
     /// A file (anything that is neither a folder nor a symbolic link).
     File,
-    /// A symbolic link, carried over as a link.
+    /// A symbolic link.
     Symlink,
     /// A folder with nothing in it.
     EmptyDir,
@@ -113,11 +114,11 @@ impl Previous {
     }
 
     /// Refuses a site that writes where someone else's file or folder stands.
-    pub fn check_conflicts(&self, files: &[OutputFile]) -> Result<(), WriteError> {
-        let new_files: HashSet<&Path> = files.iter().map(|f| Path::new(&f.path)).collect();
-        let new_folders: HashSet<&Path> = files
+    pub fn check_conflicts(&self, paths: &[&str]) -> Result<(), WriteError> {
+        let new_files: HashSet<&Path> = paths.iter().map(Path::new).collect();
+        let new_folders: HashSet<&Path> = paths
             .iter()
-            .flat_map(|f| folders_of(&f.path).map(Path::new))
+            .flat_map(|p| folders_of(p).map(Path::new))
             .collect();
         for foreign in &self.foreign {
             let rel = foreign.rel.as_path();
@@ -131,31 +132,39 @@ impl Previous {
         Ok(())
     }
 
-    /// How many files of the previous build the new site no longer has.
-    pub fn removed_by(&self, files: &[OutputFile]) -> usize {
-        let new: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        self.ours
+    /// The files of the previous build that the new site (`paths`) no longer has.
+    pub fn removed_by(&self, paths: &[&str]) -> Vec<String> {
+        let new: HashSet<&str> = paths.iter().copied().collect();
+        let mut removed: Vec<String> = self
+            .ours
             .iter()
             .filter(|p| !new.contains(p.as_str()))
-            .count()
+            .cloned()
+            .collect();
+        removed.sort();
+        removed
     }
 
-    /// The previous copy of a file if it holds the same bytes as `entry` describes:
-    /// the manifest says so and the file on disk still has that length.
-    pub fn unchanged_copy(&self, entry: &Entry) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
-        let old = self.manifest.get(&entry.path)?;
-        if old != entry || !self.ours.contains(&entry.path) {
-            return None;
+    /// Whether the output folder already holds the file `entry` describes: the
+    /// manifest says so and the file on disk still has that length.
+    pub fn unchanged(&self, entry: &Entry) -> bool {
+        let Some(dir) = self.dir.as_ref() else {
+            return false;
+        };
+        if self.manifest.get(&entry.path) != Some(entry) || !self.ours.contains(&entry.path) {
+            return false;
         }
-        let path = dir.join(&entry.path);
-        let meta = fs::symlink_metadata(&path).ok()?;
-        (meta.is_file() && meta.len() == entry.len).then_some(path)
+        fs::symlink_metadata(dir.join(&entry.path))
+            .is_ok_and(|meta| meta.is_file() && meta.len() == entry.len)
     }
 
-    /// Where a carried-over entry stands in the previous folder.
-    pub fn path_of(&self, foreign: &Foreign) -> Option<PathBuf> {
-        self.dir.as_ref().map(|d| d.join(&foreign.rel))
+    /// Whether `entries` is exactly the previous manifest.
+    pub fn same(&self, entries: &[Entry]) -> bool {
+        self.dir.is_some()
+            && entries.len() == self.manifest.len()
+            && entries
+                .iter()
+                .all(|e| self.manifest.get(&e.path) == Some(e))
     }
 }
 
@@ -225,8 +234,7 @@ mod tests {
         let dir = folder(&[("notes", "mine")]);
         with_manifest(dir.path(), &[]);
         let previous = Previous::read(dir.path(), dir.path()).unwrap();
-        let files = [OutputFile::new("notes/index.html", "x")];
-        let err = previous.check_conflicts(&files).unwrap_err();
+        let err = previous.check_conflicts(&["notes/index.html"]).unwrap_err();
         assert!(matches!(err, WriteError::Conflict(p) if p.ends_with("notes")));
     }
 
@@ -235,8 +243,7 @@ mod tests {
         let dir = folder(&[("stories/extra.txt", "mine")]);
         with_manifest(dir.path(), &[]);
         let previous = Previous::read(dir.path(), dir.path()).unwrap();
-        let files = [OutputFile::new("stories/index.html", "x")];
-        assert!(previous.check_conflicts(&files).is_ok());
+        assert!(previous.check_conflicts(&["stories/index.html"]).is_ok());
     }
 
     #[test]

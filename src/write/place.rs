@@ -1,22 +1,22 @@
-//! Where the output folder, its staging folder and its backup stand, and the
-//! renames that swap a staged site in.
+//! Where the output folder and its staging folder stand.
 //!
-//! The swap is two renames: the output folder to a backup name, the staging
-//! folder to the output name. A run killed between them leaves only the backup;
-//! the next run finds it and puts it back before doing anything else.
+//! The staging folder, `.<name>.annalist-staging-<pid>` beside the output folder,
+//! holds the new and changed files of a build until it commits (see
+//! [`super::commit`]). Staging left by a killed build is removed by the next one,
+//! unless it holds a journal: then that build had started to commit, and the
+//! next one finishes the commit first.
 
 use std::ffi::OsString;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::sync::Mutex;
 
-use super::WriteError;
+use super::{commit, WriteError};
 
 const STAGING_TAG: &str = ".annalist-staging-";
-const BACKUP_TAG: &str = ".annalist-backup-";
 
-/// The output folder and its siblings used while writing.
+/// The output folder and its staging folder.
 #[derive(Debug)]
 pub(super) struct Place {
     /// The output folder, absolute (symbolic links resolved if it exists).
@@ -25,14 +25,14 @@ pub(super) struct Place {
     parent: PathBuf,
     /// Its file name.
     name: OsString,
-    /// Where the new site is built: `.<name>.annalist-staging-<pid>`.
-    staging: PathBuf,
-    /// Where the old site waits during the swap: `.<name>.annalist-backup-<pid>`.
-    backup: PathBuf,
+    /// Where new and changed files wait: `.<name>.annalist-staging-<pid>`.
+    pub staging: PathBuf,
+    /// Whether the staging folder has been made.
+    made: Mutex<bool>,
 }
 
 impl Place {
-    /// Works out where `out_dir` and its siblings stand.
+    /// Works out where `out_dir` and its staging folder stand.
     pub fn locate(out_dir: &Path) -> Result<Self, WriteError> {
         let dir = match fs::canonicalize(out_dir) {
             Ok(dir) => dir,
@@ -47,80 +47,42 @@ impl Place {
         let pid = std::process::id().to_string();
         Ok(Place {
             staging: parent.join(sibling_name(name, STAGING_TAG, &pid)),
-            backup: parent.join(sibling_name(name, BACKUP_TAG, &pid)),
             parent: parent.to_path_buf(),
             name: name.to_os_string(),
             dir,
+            made: Mutex::new(false),
         })
     }
 
-    /// Puts back the old site if a run was killed in the middle of its swap:
-    /// the output folder is missing and a backup of it stands beside it.
-    pub fn recover_interrupted_swap(&self) -> Result<(), WriteError> {
-        if fs::symlink_metadata(&self.dir).is_ok() {
-            return Ok(());
-        }
-        let newest = self
-            .siblings(BACKUP_TAG)?
-            .into_iter()
-            .max_by_key(|path| modified(path));
-        match newest {
-            Some(backup) => {
-                fs::rename(&backup, &self.dir).map_err(WriteError::io("restore", &backup))
+    /// Finishes the commit of a build that was killed while committing, and
+    /// removes the staging folders of builds killed before they committed.
+    pub fn finish_or_remove_stale(&self) -> Result<(), WriteError> {
+        for path in self.siblings(STAGING_TAG)? {
+            if commit::has_journal(&path) {
+                commit::roll_forward(&self.dir, &path)?;
             }
-            None => Ok(()),
-        }
-    }
-
-    /// Removes staging and backup folders left by runs that were killed.
-    pub fn remove_stale(&self) -> Result<(), WriteError> {
-        let mut stale = self.siblings(STAGING_TAG)?;
-        stale.extend(self.siblings(BACKUP_TAG)?);
-        for path in stale {
             remove(&path).map_err(WriteError::io("remove stale folder", &path))?;
         }
         Ok(())
     }
 
-    /// Creates an empty staging folder, and the output folder's parent if needed.
-    pub fn create_staging(&self) -> Result<&Path, WriteError> {
-        fs::create_dir_all(&self.parent).map_err(WriteError::io("create", &self.parent))?;
-        fs::create_dir(&self.staging).map_err(WriteError::io("create", &self.staging))?;
+    /// The staging folder, made (with the output folder's parent) on first use.
+    pub fn staging_dir(&self) -> Result<&Path, WriteError> {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if !*made {
+            fs::create_dir_all(&self.parent).map_err(WriteError::io("create", &self.parent))?;
+            fs::create_dir(&self.staging).map_err(WriteError::io("create", &self.staging))?;
+            *made = true;
+        }
         Ok(&self.staging)
     }
 
-    /// Gives the staging folder the permissions of the output folder it replaces.
-    pub fn match_permissions(&self) -> Result<(), WriteError> {
-        match fs::metadata(&self.dir) {
-            Ok(meta) => fs::set_permissions(&self.staging, meta.permissions())
-                .map_err(WriteError::io("set permissions of", &self.staging)),
-            Err(_) => Ok(()),
-        }
-    }
-
-    /// Swaps the staged site in; `existed` says whether there is an old folder to
-    /// move aside. If the second rename fails, the old folder is put back.
-    pub fn swap(&self, existed: bool) -> Result<(), WriteError> {
-        if existed {
-            fs::rename(&self.dir, &self.backup).map_err(WriteError::io("move aside", &self.dir))?;
-        }
-        if let Err(e) = fs::rename(&self.staging, &self.dir) {
-            if existed {
-                // If this fails too, the next run restores the backup.
-                let _ = fs::rename(&self.backup, &self.dir);
-            }
-            return Err(WriteError::io("move into place", &self.staging)(e));
-        }
-        if existed {
-            // The new site is in place; a backup left over is removed by the next run.
-            let _ = fs::remove_dir_all(&self.backup);
-        }
-        Ok(())
-    }
-
-    /// Removes the staging folder after a failure; the output folder is untouched.
+    /// Removes the staging folder; the output folder is untouched.
     pub fn discard_staging(&self) {
-        let _ = remove(&self.staging);
+        let made = self.made.lock().map(|m| *m).unwrap_or(true);
+        if made {
+            let _ = remove(&self.staging);
+        }
     }
 
     /// Folders beside the output folder named `.<name><tag><digits>`.
@@ -146,6 +108,7 @@ impl Place {
                 found.push(entry.path());
             }
         }
+        found.sort();
         Ok(found)
     }
 }
@@ -159,15 +122,8 @@ fn sibling_name(name: &std::ffi::OsStr, tag: &str, pid: &str) -> OsString {
     sibling
 }
 
-/// When `path` was last modified, or the epoch if that cannot be read.
-fn modified(path: &Path) -> SystemTime {
-    fs::metadata(path)
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH)
-}
-
 /// Removes a folder and everything in it, or a file; nothing there is fine.
-fn remove(path: &Path) -> std::io::Result<()> {
+pub(super) fn remove(path: &Path) -> std::io::Result<()> {
     let result = match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
         Ok(_) => fs::remove_file(path),
@@ -184,7 +140,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn staging_and_backup_stand_beside_the_output_folder() {
+    fn staging_stands_beside_the_output_folder() {
         let root = tempfile::tempdir().unwrap();
         let place = Place::locate(&root.path().join("public")).unwrap();
         let pid = std::process::id();
@@ -192,10 +148,6 @@ mod tests {
         assert_eq!(
             place.staging,
             parent.join(format!(".public.annalist-staging-{pid}"))
-        );
-        assert_eq!(
-            place.backup,
-            parent.join(format!(".public.annalist-backup-{pid}"))
         );
     }
 
