@@ -5,29 +5,11 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-
-/// A child process killed when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::webdriver::{ChromeDriver, Killed};
+use fantoccini::{Client, Locator};
 
 fn serve(root: &std::path::Path) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_annalist"))
@@ -44,43 +26,6 @@ fn serve(root: &std::path::Path) -> (Killed, String) {
     };
     std::thread::spawn(move || for _ in lines {});
     (Killed(child), url)
-}
-
-fn chromedriver() -> (Killed, u16) {
-    let port = free_port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver is installed (apt-get install chromium-driver)");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Killed(child), port)
-}
-
-async fn browser(port: u16) -> Client {
-    let profile = tempfile::tempdir().unwrap().keep();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", format!("--user-data-dir={}", profile.display())]
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("connect to chromedriver")
 }
 
 /// Waits, without touching the page, until its HTML satisfies `test`.
@@ -102,13 +47,13 @@ async fn wait_for(client: &Client, what: &str, test: impl Fn(&str) -> bool) {
 fn an_open_page_follows_edits_errors_and_fixes() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     let (_server, url) = serve(archive.path());
-    let (_driver, port) = chromedriver();
+    let driver = ChromeDriver::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client = browser(port).await;
+        let client = driver.client().await;
         client.goto(&format!("{url}stories/vote/")).await.unwrap();
         let heading = client
             .find(Locator::Css("h1"))

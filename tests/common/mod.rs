@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: fixture paths and temp copies.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::path::{Path, PathBuf};
 
 /// The folder of a fixture under `tests/fixtures/`.
