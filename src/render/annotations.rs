@@ -234,13 +234,20 @@ fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
 /// doubled until prefix + exact + suffix occur once in the story.
 pub fn text_quote_selector(text: &VisibleText, span: Span) -> TextQuoteSelector {
     let len = text.len_chars();
+    let hay = text.text.as_str();
     let exact = text.slice(span.range());
+    let own = text.byte(span.start);
+    // The other places the same words stand (overlapping ones included): the
+    // selector is unique once no other place has the same prefix and suffix.
+    let others: Vec<usize> = occurrences(hay, exact).filter(|&b| b != own).collect();
     let mut reach = CONTEXT_CHARS;
     loop {
         let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
         let suffix = text.slice(span.end..(span.end + reach).min(len));
-        let whole = format!("{prefix}{exact}{suffix}");
-        if reach >= len || occurs_once(&text.text, &whole) {
+        let clash = others
+            .iter()
+            .any(|&b| hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix));
+        if reach >= len || !clash {
             return TextQuoteSelector {
                 kind: "TextQuoteSelector",
                 exact: exact.to_string(),
@@ -252,13 +259,18 @@ pub fn text_quote_selector(text: &VisibleText, span: Span) -> TextQuoteSelector 
     }
 }
 
-/// Whether `needle` occurs exactly once in `haystack`, counting overlapping occurrences.
-fn occurs_once(haystack: &str, needle: &str) -> bool {
-    let Some(first) = haystack.find(needle) else {
-        return false;
-    };
-    let next = first + haystack[first..].chars().next().map_or(1, char::len_utf8);
-    !haystack[next..].contains(needle)
+/// Byte offsets of every occurrence of `needle` in `haystack`, overlapping ones
+/// included (none for an empty needle).
+fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if needle.is_empty() || from > haystack.len() {
+            return None;
+        }
+        let at = from + haystack[from..].find(needle)?;
+        from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+        Some(at)
+    })
 }
 
 fn capitalize(word: &str) -> String {
@@ -275,9 +287,11 @@ mod tests {
 
     #[test]
     fn overlapping_occurrences_count() {
-        assert!(occurs_once("abcabc", "cab"));
-        assert!(!occurs_once("aaa", "aa"));
-        assert!(!occurs_once("abc", "x"));
+        assert_eq!(occurrences("abcabc", "cab").collect::<Vec<_>>(), [2]);
+        assert_eq!(occurrences("aaa", "aa").collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(occurrences("abc", "x").count(), 0);
+        assert_eq!(occurrences("é é", "é").collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(occurrences("abc", "").count(), 0);
     }
 
     #[test]

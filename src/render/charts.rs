@@ -608,8 +608,21 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// A coordinate with at most two decimals and no trailing zeros.
 fn num(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
+    // Rounded to hundredths with integer arithmetic: formatting floats with a
+    // precision is slow, and a chart on every person's page has hundreds of them.
+    let hundredths = (value * 100.0).round();
+    if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
+        let text = format!("{value:.2}");
+        return text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let hundredths = hundredths as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (whole, part) = (hundredths.abs() / 100, hundredths.abs() % 100);
+    match part {
+        0 => format!("{sign}{whole}"),
+        p if p % 10 == 0 => format!("{sign}{whole}.{}", p / 10),
+        p => format!("{sign}{whole}.{p:02}"),
+    }
 }
 
 fn shorten(text: &str, chars: usize) -> String {
@@ -640,6 +653,23 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_to_hundredths_without_trailing_zeros() {
+        for (value, text) in [
+            (0.0, "0"),
+            (1.0, "1"),
+            (1.5, "1.5"),
+            (2.25, "2.25"),
+            (3.004, "3"),
+            (3.006, "3.01"),
+            (-0.5, "-0.5"),
+            (-0.001, "0"),
+            (120.1, "120.1"),
+        ] {
+            assert_eq!(num(value), text, "{value}");
+        }
+    }
 
     fn month(year: i32, month: u32) -> Month {
         Month { year, month }

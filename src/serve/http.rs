@@ -20,7 +20,7 @@ use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
 use crate::render::site::PageRenderer;
 use crate::render::templates::Templates;
-use crate::write::{fnv1a64, OutputFile};
+use crate::write::{content_hash, OutputFile};
 
 /// One file of the served site.
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ impl ServedFile {
         };
         ServedFile {
             bytes: file.bytes.clone().into(),
-            etag: format!("\"{:016x}\"", fnv1a64(&file.bytes)),
+            etag: format!("\"{:016x}\"", content_hash(&file.bytes)),
             mime,
         }
     }

@@ -23,7 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use manifest::{fnv1a64, MANIFEST_NAME};
+pub use manifest::{content_hash, MANIFEST_NAME};
 
 use manifest::Entry;
 use place::Place;
