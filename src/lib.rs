@@ -7,7 +7,8 @@
 //! - [`index`]: people ↔ stories ↔ quotes, backlinks, related stories → [`index::Archive`]
 //!
 //! - [`render`]: Markdown + spans → HTML through the theme's templates → files
-//! - [`write`]: files → the output folder, swapped in whole
+//! - [`write`]: files → the output folder, only those that changed, committed once
+//!   every page is made
 //!
 //! [`check`] runs load → anchor → index and reports every [`diagnostics::Diagnostic`];
 //! [`build`] runs every stage.

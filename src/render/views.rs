@@ -66,7 +66,7 @@ pub struct PageMeta {
     pub path: String,
     /// The absolute URL of this page.
     pub canonical: String,
-    /// Which kind of page: `home`, `stories`, `story`, `people`, `person`, `quotes`, `speakers`, `quote`, `tags`, `tag`, `page`, `timeline`, `404`.
+    /// Which kind of page: `home`, `stories`, `story`, `people`, `person`, `person-list`, `search`, `quotes`, `speakers`, `quote`, `tags`, `tag`, `page`, `timeline`, `404`.
     pub kind: &'static str,
     /// The path of this page's Atom feed from the root (`people/ID/atom.xml`), if it has one.
     pub feed: Option<String>,

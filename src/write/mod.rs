@@ -50,7 +50,7 @@ impl OutputFile {
 }
 
 /// Where rendered files go, one at a time, from any thread: a [`SiteWriter`] in
-/// `build`, a [`Collect`] in memory for `serve` and tests.
+/// `build`, a [`Collect`] where the files are wanted in memory.
 pub trait Sink: Sync {
     /// Takes one file of the site.
     fn put(&self, file: OutputFile) -> Result<(), WriteError>;
