@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::marks::speaker_name;
 use super::views::{PersonCard, QuoteCard, SpeakerRef, StoryCard, StoryRef, TagRef};
 use crate::anchor::Speaker;
@@ -29,10 +31,10 @@ pub struct Cards {
 impl Cards {
     /// Makes every card.
     pub fn new(archive: &Archive) -> Cards {
-        let stories: Vec<StoryCard> = archive.stories.iter().map(story_card).collect();
+        let stories: Vec<StoryCard> = archive.stories.par_iter().map(story_card).collect();
         let people = archive
             .people
-            .iter()
+            .par_iter()
             .map(|p| PersonCard {
                 id: p.file.id.clone(),
                 path: format!("people/{}/", p.file.id),
@@ -50,7 +52,7 @@ impl Cards {
             .collect();
         let quotes = archive
             .quotes
-            .iter()
+            .par_iter()
             .map(|q| quote_card(archive, q, &stories))
             .collect();
         let mut tags: BTreeMap<String, (String, Vec<StoryId>)> = BTreeMap::new();
@@ -59,7 +61,9 @@ impl Cards {
                 let slot = tags
                     .entry(slugify(tag))
                     .or_insert_with(|| (tag.clone(), Vec::new()));
-                if !slot.1.contains(&StoryId(i)) {
+                // Stories come in order, so a story listed twice under one
+                // tag would be the last one listed.
+                if slot.1.last() != Some(&StoryId(i)) {
                     slot.1.push(StoryId(i));
                 }
             }

@@ -174,7 +174,7 @@ pub struct Extras {
 
 /// What every template sees as `site`.
 fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> SiteView {
-    let has_code = archive.stories.iter().any(|s| {
+    let has_code = archive.stories.par_iter().any(|s| {
         s.story.text.events.iter().any(|(e, _)| {
             matches!(
                 e,
