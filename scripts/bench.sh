@@ -22,7 +22,7 @@ for n in $SIZES; do
         target/release/examples/gen_archive --stories "$n" --seed 1 --out "$dir/archive" --hugo "$dir/hugo" >/dev/null
     fi
     walls=(); rss=(); second=()
-    for run in $(seq "$RUNS"); do
+    for _ in $(seq "$RUNS"); do
         rm -rf "$dir/out"
         /usr/bin/time -v target/release/annalist --root "$dir/archive" build -o "$dir/out" -v >"$dir/build.log" 2>&1
         walls+=("$(grep 'Elapsed (wall' "$dir/build.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
@@ -39,9 +39,25 @@ for n in $SIZES; do
     echo "annalist N=$n: ${wall}s wall (median of $RUNS), $(echo "$pages / $wall" | bc) pages/s, peak $((peak / 1024)) MB, unchanged rebuild ${again}s"
     echo "  last run $stages"
     echo "  $(tail -1 "$dir/rebuild.log")"
+    # The same archive with search turned off: what the search index costs.
+    if [ ! -d "$dir/archive-nosearch" ]; then
+        cp -r "$dir/archive" "$dir/archive-nosearch"
+        printf '\n[search]\nenabled = false\n' >>"$dir/archive-nosearch/archive.toml"
+    fi
+    nw=(); nrss=()
+    for _ in $(seq "$RUNS"); do
+        rm -rf "$dir/out-nosearch"
+        /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$dir/out-nosearch" -v >"$dir/nosearch.log" 2>&1
+        nw+=("$(grep 'Elapsed (wall' "$dir/nosearch.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+        nrss+=("$(grep 'Maximum resident' "$dir/nosearch.log" | awk '{print $NF}')")
+    done
+    nowall=$(printf '%s\n' "${nw[@]}" | median)
+    nopeak=$(printf '%s\n' "${nrss[@]}" | median)
+    echo "  without search: ${nowall}s wall, peak $((nopeak / 1024)) MB; with search $(echo "scale=2; $wall / $nowall" | bc)x the time"
+    echo "  last run without search $(grep '^stages:' "$dir/nosearch.log")"
     if command -v hugo >/dev/null 2>&1; then
         hw=()
-        for run in $(seq "$RUNS"); do
+        for _ in $(seq "$RUNS"); do
             rm -rf "$dir/hugo-out"
             /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-out" >"$dir/hugo.log" 2>&1
             hw+=("$(grep 'Elapsed (wall' "$dir/hugo.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")

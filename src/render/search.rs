@@ -89,7 +89,7 @@ pub struct SearchPage {
     /// `pagefind-ui.js` and `pagefind-ui.css` in it.
     pub bundle: String,
     /// The folders of the index's other shards, from the site root
-    /// (`pagefind/shard-1/`, …; empty for an archive of up to 5,000 records): give
+    /// (`pagefind/shard-1/`, …; empty for an archive of up to 2,500 records): give
     /// them to the UI's `mergeIndex`.
     pub merged: Vec<String>,
     /// The filters of the index, in order.
@@ -410,7 +410,7 @@ pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
 }
 
 /// Records per shard of the index, at most.
-pub const SHARD_RECORDS: usize = 5_000;
+pub const SHARD_RECORDS: usize = 2_500;
 
 /// Fragment files per shard, at most: more records than this share files.
 const MAX_FRAGMENTS: u32 = 500;
