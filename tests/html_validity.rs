@@ -97,7 +97,11 @@ fn the_pages_of_a_large_archive_pass_the_nu_html_checker() {
         .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|x| x == "html"))
         .filter(|p| {
-            let rel = p.strip_prefix(&site).unwrap().to_string_lossy().into_owned();
+            let rel = p
+                .strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let under_person_list = ["/stories/", "/quotes/", "/about/"]
                 .iter()
                 .any(|l| rel.starts_with("people/") && rel.contains(l));
@@ -107,7 +111,11 @@ fn the_pages_of_a_large_archive_pass_the_nu_html_checker() {
         .collect();
     pages.sort();
     let person_page_2 = |p: &PathBuf| {
-        let rel = p.strip_prefix(&site).unwrap().to_string_lossy().into_owned();
+        let rel = p
+            .strip_prefix(&site)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         rel.starts_with("people/") && rel.contains("/stories/page/2/")
     };
     assert!(
