@@ -7,11 +7,11 @@
 mod common;
 #[path = "common/html.rs"]
 mod html;
+#[path = "common/serve.rs"]
+mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use annalist::build::{build, BuildOptions};
@@ -424,89 +424,6 @@ fn disabled_search_writes_no_index_no_page_and_no_links_to_them() {
 // ---------------------------------------------------------------------------
 // In the browser.
 
-/// A static file server on loopback that serves a folder under [`PREFIX`] with
-/// the Content-Type a static host would send; it stops when dropped.
-struct StaticServer {
-    port: u16,
-    server: Arc<tiny_http::Server>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl StaticServer {
-    fn start(dir: &Path) -> StaticServer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
-        let port = server.server_addr().to_ip().expect("ip").port();
-        let (dir, s) = (dir.to_path_buf(), server.clone());
-        let thread = std::thread::spawn(move || {
-            for request in s.incoming_requests() {
-                let (status, path, body) = respond(&dir, request.url());
-                let header =
-                    tiny_http::Header::from_bytes("Content-Type", content_type(&path)).unwrap();
-                let response = tiny_http::Response::from_data(body)
-                    .with_status_code(status)
-                    .with_header(header);
-                let _ = request.respond(response);
-            }
-        });
-        StaticServer {
-            port,
-            server,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// (status, the file served, its bytes) for a request target; misses get 404.html.
-fn respond(dir: &Path, target: &str) -> (u16, PathBuf, Vec<u8>) {
-    let not_found = || {
-        let page = dir.join("404.html");
-        (404, page.clone(), std::fs::read(&page).unwrap_or_default())
-    };
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    let Some(rest) = path.strip_prefix(PREFIX) else {
-        return not_found();
-    };
-    let rest = percent_encoding::percent_decode_str(rest)
-        .decode_utf8_lossy()
-        .into_owned();
-    if rest.split('/').any(|s| s == "..") || rest.contains('\\') {
-        return not_found();
-    }
-    let mut file = dir.join(&rest);
-    if file.is_dir() {
-        file = file.join("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(bytes) => (200, file, bytes),
-        Err(_) => not_found(),
-    }
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "application/javascript; charset=utf-8",
-        "json" | "jsonld" => "application/json",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        // The index's own files (`.pagefind`, `.pf_meta`, `.pf_fragment`, …).
-        _ => "application/octet-stream",
-    }
-}
-
 /// The words of a text, lower-cased.
 fn words(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -706,7 +623,7 @@ fn a_search_finds_a_quote_and_the_speaker_filter_narrows_the_results() {
     let root = out.path().join("site");
     std::fs::create_dir_all(&root).unwrap();
     // The port is only known once the server runs: bind first, then build for it.
-    let server = StaticServer::start(&root);
+    let server = serve::StaticServer::start(&root, PREFIX);
     let base = format!("http://127.0.0.1:{}{PREFIX}", server.port);
     build_into(archive.path(), &root, &base);
     let site = Site {

@@ -1,5 +1,6 @@
-//! A static file server on loopback for link tests: serves a folder under a path
-//! prefix, like GitHub Pages serves a project site, with 404.html for misses.
+//! A static file server on loopback for link and browser tests: serves a folder
+//! under a path prefix, like GitHub Pages serves a project site, with the
+//! Content-Type a static host sends and 404.html for misses.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -22,9 +23,13 @@ impl StaticServer {
         let (dir, prefix, s) = (dir.to_path_buf(), prefix.to_string(), server.clone());
         let thread = std::thread::spawn(move || {
             for request in s.incoming_requests() {
-                let (status, body) = respond(&dir, &prefix, request.url());
-                let _ =
-                    request.respond(tiny_http::Response::from_data(body).with_status_code(status));
+                let (status, file, body) = respond(&dir, &prefix, request.url());
+                let header =
+                    tiny_http::Header::from_bytes("Content-Type", content_type(&file)).unwrap();
+                let response = tiny_http::Response::from_data(body)
+                    .with_status_code(status)
+                    .with_header(header);
+                let _ = request.respond(response);
             }
         });
         StaticServer {
@@ -44,14 +49,18 @@ impl Drop for StaticServer {
     }
 }
 
-fn respond(dir: &Path, prefix: &str, url: &str) -> (u16, Vec<u8>) {
+/// (status, the file served, its bytes) for a request target; misses get 404.html.
+fn respond(dir: &Path, prefix: &str, url: &str) -> (u16, PathBuf, Vec<u8>) {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let not_found = || (404, std::fs::read(dir.join("404.html")).unwrap_or_default());
+    let not_found = || {
+        let page = dir.join("404.html");
+        (404, page.clone(), std::fs::read(&page).unwrap_or_default())
+    };
     let Some(rest) = path.strip_prefix(prefix) else {
         return not_found();
     };
     let rest = percent_decode(rest);
-    if rest.split('/').any(|s| s == "..") {
+    if rest.split('/').any(|s| s == "..") || rest.contains('\\') {
         return not_found();
     }
     let mut file: PathBuf = dir.join(&rest);
@@ -59,8 +68,25 @@ fn respond(dir: &Path, prefix: &str, url: &str) -> (u16, Vec<u8>) {
         file = file.join("index.html");
     }
     match std::fs::read(&file) {
-        Ok(bytes) => (200, bytes),
+        Ok(bytes) => (200, file, bytes),
         Err(_) => not_found(),
+    }
+}
+
+/// The Content-Type of a file of the site, by its extension.
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "application/javascript; charset=utf-8",
+        "json" | "jsonld" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        // Pagefind's index files (`.pagefind`, `.pf_meta`, `.pf_fragment`, …).
+        _ => "application/octet-stream",
     }
 }
 
