@@ -12,7 +12,7 @@
 //!   stories nearest in time, so one person in 90% of 100,000 stories costs
 //!   S·C steps, not S².
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -193,7 +193,7 @@ pub fn index_shared(
         .collect();
 
     let mut story_entries: Vec<StoryEntry> = stories
-        .into_iter()
+        .into_par_iter()
         .map(|story| {
             let people = story_people(&story, &person_ids);
             StoryEntry {
@@ -364,17 +364,19 @@ fn check_markdown_links(
     broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let slugs: Vec<&str> = stories.iter().map(|s| s.story.slug.as_str()).collect();
-    let person_ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let slugs: HashSet<&str> = stories.iter().map(|s| s.story.slug.as_str()).collect();
+    let person_ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
     for story in stories {
         for link in &story.text.internal_links {
-            let (known, broken): (&[&str], &[String]) = match link.scheme {
+            let (known, broken): (&HashSet<&str>, &[String]) = match link.scheme {
                 LinkScheme::Story => (&slugs, &broken.stories),
                 LinkScheme::Person => (&person_ids, &broken.people),
                 LinkScheme::Quote => continue,
             };
-            if !known.contains(&link.target.as_str()) && !broken.contains(&link.target) {
-                diagnostics.push(missing_target(story, link, known.iter().copied()));
+            if !known.contains(link.target.as_str()) && !broken.contains(&link.target) {
+                let mut names: Vec<&str> = known.iter().copied().collect();
+                names.sort_unstable();
+                diagnostics.push(missing_target(story, link, names.into_iter()));
             }
         }
     }
