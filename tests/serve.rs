@@ -237,4 +237,14 @@ fn http_answers_head_etags_and_the_theme_404() {
     );
     let (status, _) = http::get_raw(server.port, "/");
     assert_eq!(status, 302, "the root redirects to the base path");
+
+    // Files that are not pages are served too: a story's annotations (made on
+    // request, like its page) and the data downloads (made with the search index).
+    let (status, body) = server.get("stories/vote/annotations.jsonld");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"AnnotationPage\""), "{body}");
+    let (status, body) = server.get("stories/no-such-story/annotations.jsonld");
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = server.get("data/quotes.json");
+    assert_eq!(status, 200, "{body}");
 }

@@ -239,7 +239,12 @@ impl Builder {
         self.chars += len;
     }
 
-    fn finish(self) -> VisibleText {
+    fn finish(mut self) -> VisibleText {
+        // Kept for the whole build, for every story: no spare capacity.
+        self.text.shrink_to_fit();
+        self.pieces.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.links.shrink_to_fit();
         VisibleText {
             chars: CharMap::new(&self.text),
             text: self.text,

@@ -7,14 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::annotations;
 use super::cards::{iso_date, Cards};
 use crate::anchor::Speaker;
-use crate::index::Archive;
+use crate::index::{Archive, StoryEntry};
 use crate::write::OutputFile;
 
 /// The JSON Schemas of the downloads, by file name.
@@ -88,13 +87,17 @@ pub fn files(archive: &Archive, cards: &Cards, base_url: &str) -> Vec<OutputFile
             &schema(name, text, &urls),
         ));
     }
-    files.par_extend(archive.stories.par_iter().map(|entry| {
-        json_file(
-            &format!("stories/{}/annotations.jsonld", entry.story.story.slug),
-            &annotations::page(archive, entry, base_url),
-        )
-    }));
     files
+}
+
+/// A story's annotations in the W3C Web Annotation model,
+/// `stories/SLUG/annotations.jsonld`: made beside the story's page, one story
+/// at a time, rather than with the other downloads all at once.
+pub fn annotation_file(archive: &Archive, entry: &StoryEntry, base_url: &str) -> OutputFile {
+    json_file(
+        &format!("stories/{}/annotations.jsonld", entry.story.story.slug),
+        &annotations::page(archive, entry, base_url),
+    )
 }
 
 /// Absolute URLs of the site's pages.

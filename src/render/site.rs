@@ -125,9 +125,11 @@ pub fn render_site(
     };
     out.put(r.home())?;
     out.put_all(r.story_lists(None))?;
-    (0..archive.stories.len())
-        .into_par_iter()
-        .try_for_each(|i| out.put(r.story(StoryId(i))))?;
+    (0..archive.stories.len()).into_par_iter().try_for_each(|i| {
+        out.put(r.story(StoryId(i)))?;
+        let entry = &archive.stories[i];
+        sink.put(super::data::annotation_file(archive, entry, &base_url))
+    })?;
     out.put(r.people_index())?;
     (0..archive.people.len())
         .into_par_iter()
@@ -257,6 +259,18 @@ impl PageRenderer {
         }
         if key == "404.html" {
             return Some(r.not_found());
+        }
+        if let Some(slug) = key
+            .strip_prefix("stories/")
+            .and_then(|k| k.strip_suffix("/annotations.jsonld"))
+        {
+            let &id = archive.story_ids.get(slug)?;
+            let entry = &archive.stories[id.0];
+            return Some(Ok(super::data::annotation_file(
+                archive,
+                entry,
+                &self.base_url,
+            )));
         }
         let dir = key.strip_suffix("index.html")?;
         let parts: Vec<&str> = dir.trim_end_matches('/').split('/').collect();
