@@ -374,6 +374,22 @@ fn the_archives_own_robots_txt_wins_over_the_generated_one() {
 }
 
 #[test]
+fn the_archives_own_files_win_over_generated_per_story_files() {
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    common::write(
+        archive.path(),
+        "static/stories/vote/annotations.jsonld",
+        "{\"mine\": true}\n",
+    );
+    let site = build_site(archive.path(), None).unwrap();
+    assert_eq!(
+        site.read("stories/vote/annotations.jsonld"),
+        "{\"mine\": true}\n"
+    );
+    assert!(site.read("stories/vote/index.html").contains("<article"));
+}
+
+#[test]
 fn a_bad_cname_is_an_error_at_its_line_and_column() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     common::write(

@@ -125,11 +125,19 @@ pub fn render_site(
     };
     out.put(r.home())?;
     out.put_all(r.story_lists(None))?;
-    (0..archive.stories.len()).into_par_iter().try_for_each(|i| {
-        out.put(r.story(StoryId(i)))?;
-        let entry = &archive.stories[i];
-        sink.put(super::data::annotation_file(archive, entry, &base_url))
-    })?;
+    // The archive's own static files win over generated ones.
+    let statics: std::collections::HashSet<&str> =
+        theme.statics.iter().map(|f| f.path.as_str()).collect();
+    (0..archive.stories.len())
+        .into_par_iter()
+        .try_for_each(|i| {
+            out.put(r.story(StoryId(i)))?;
+            let annotations = super::data::annotation_file(archive, &archive.stories[i], &base_url);
+            if statics.contains(annotations.path.as_str()) {
+                return Ok(());
+            }
+            sink.put(annotations)
+        })?;
     out.put(r.people_index())?;
     (0..archive.people.len())
         .into_par_iter()
