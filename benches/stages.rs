@@ -115,21 +115,7 @@ fn large() -> &'static Large {
         let corpus = load_clean(&root);
         let (anchored, diagnostics) = anchor::anchor(corpus);
         assert!(diagnostics.is_empty(), "anchoring found problems");
-        let anchor::Anchored {
-            root,
-            config,
-            people,
-            stories,
-            pages,
-            broken,
-        } = anchored;
-        let parts = Parts {
-            root,
-            config,
-            people,
-            pages,
-            broken,
-        };
+        let (parts, stories) = Parts::split(anchored);
         let stories: Vec<Arc<AnchoredStory>> = stories.into_iter().map(Arc::new).collect();
         let (archive, diagnostics) = index::index_shared(parts.clone(), stories.clone());
         assert!(diagnostics.is_empty(), "indexing found problems");

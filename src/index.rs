@@ -120,25 +120,8 @@ pub struct QuoteEntry {
 
 /// Joins the anchored archive into an [`Archive`], checking cross-story references.
 pub fn index(anchored: Anchored) -> (Archive, Vec<Diagnostic>) {
-    let Anchored {
-        root,
-        config,
-        people,
-        stories,
-        pages,
-        broken,
-    } = anchored;
-    let stories = stories.into_iter().map(Arc::new).collect();
-    index_shared(
-        Parts {
-            root,
-            config,
-            people,
-            pages,
-            broken,
-        },
-        stories,
-    )
+    let (parts, stories) = Parts::split(anchored);
+    index_shared(parts, stories.into_iter().map(Arc::new).collect())
 }
 
 /// Everything of an archive but its stories, for [`index_shared`].
@@ -154,6 +137,28 @@ pub struct Parts {
     pub pages: Vec<PageFile>,
     /// Files that did not parse.
     pub broken: Broken,
+}
+
+impl Parts {
+    /// Splits an anchored archive into its stories and everything else.
+    pub fn split(anchored: Anchored) -> (Parts, Vec<AnchoredStory>) {
+        let Anchored {
+            root,
+            config,
+            people,
+            stories,
+            pages,
+            broken,
+        } = anchored;
+        let parts = Parts {
+            root,
+            config,
+            people,
+            pages,
+            broken,
+        };
+        (parts, stories)
+    }
 }
 
 /// Like [`index`], over shared stories (in path order): `serve` keeps them and

@@ -36,18 +36,7 @@ impl Site {
 
     /// Every file of the site, relative, with `/` separators.
     fn files(&self) -> Vec<String> {
-        walkdir::WalkDir::new(&self.root)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                e.path()
-                    .strip_prefix(&self.root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
-            .collect()
+        common::site_files(&self.root)
     }
 
     fn feed(&self, path: &str) -> feed_rs::model::Feed {

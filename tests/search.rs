@@ -65,18 +65,7 @@ impl Site {
 
     /// Every file of the site, relative, with `/` separators.
     fn files(&self) -> Vec<String> {
-        walkdir::WalkDir::new(&self.root)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                e.path()
-                    .strip_prefix(&self.root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
-            .collect()
+        common::site_files(&self.root)
     }
 
     fn html_pages(&self) -> Vec<String> {

@@ -33,20 +33,12 @@ impl LiveArchive {
         let mut file_diagnostics = loaded.diagnostics;
         let (anchored, mut found) = anchor(loaded.corpus);
         file_diagnostics.append(&mut found);
-        let mut config = anchored.config;
-        config.base_url = base_url.to_string();
-        let stories = anchored
-            .stories
+        let (mut parts, stories) = Parts::split(anchored);
+        parts.config.base_url = base_url.to_string();
+        let stories = stories
             .into_iter()
             .map(|s| (s.story.source.display_path(), Arc::new(s)))
             .collect();
-        let parts = Parts {
-            root: anchored.root,
-            config,
-            people: anchored.people,
-            pages: anchored.pages,
-            broken: anchored.broken,
-        };
         Ok(LiveArchive {
             root: root.to_path_buf(),
             options,

@@ -48,3 +48,19 @@ pub fn write(root: &Path, relative: &str, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
     std::fs::write(path, text).expect("write");
 }
+
+/// Every file under a built site `root`, relative, with `/` separators.
+pub fn site_files(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
