@@ -1,15 +1,15 @@
 //! The `gen_archive` example: its archives pass `check` cleanly, follow a power law,
-//! and are the same byte for byte for the same seed.
+//! are the same byte for byte for the same seed, and pin quote ids that would collide.
 
 #[allow(dead_code)]
 #[path = "../examples/gen_archive/generate.rs"]
 mod generate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use annalist::load::LoadOptions;
-use generate::{generate, Options, Summary};
+use generate::{claim_quote_id, generate, Options, Summary};
 
 const STORIES: usize = 60;
 
@@ -182,4 +182,32 @@ fn refuses_a_non_empty_folder() {
         "mine"
     );
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_taken_quote_id_gets_a_free_valid_one() {
+    use annalist::anchor::{derive_quote_id, Speaker};
+    let speaker = Speaker::Person("konrad-manapanovik".into());
+    let derived = derive_quote_id("s000001-harbour-vote", &speaker, "our office will remember");
+    let mut taken = HashSet::new();
+    assert_eq!(
+        claim_quote_id(&mut taken, derived.clone()),
+        None,
+        "first use"
+    );
+    assert_eq!(
+        claim_quote_id(&mut taken, derived.clone()),
+        Some(format!("{derived}-2"))
+    );
+    // `-2` is taken now: the next collision gets `-3`.
+    let third = claim_quote_id(&mut taken, derived.clone()).unwrap();
+    assert_eq!(third, format!("{derived}-3"));
+    assert!(annalist::load::is_valid_slug(&third), "{third}");
+    // An id taken as an explicit one counts too.
+    taken.insert(format!("{derived}-4"));
+    assert_eq!(
+        claim_quote_id(&mut taken, derived.clone()),
+        Some(format!("{derived}-5"))
+    );
+    assert_eq!(taken.len(), 5);
 }

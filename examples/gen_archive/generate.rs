@@ -15,12 +15,18 @@
 //! - every person of the registry is listed in at least one story;
 //! - the only double quotation marks in a story surround its quotes, and every quote's
 //!   words, and every note's phrase, occur exactly once in the story's visible text
-//!   (checked on a plain-text twin of the Markdown; a story that fails is drawn again).
+//!   (checked on a plain-text twin of the Markdown; a story that fails is drawn again);
+//! - every quote id is unique across the archive: a quote whose id, as annalist
+//!   derives it ([`derive_quote_id`]), is already taken gets an explicit `id` instead
+//!   (the same speaker and first words with the same 24-bit hash do occur among the
+//!   quotes of 100,000 stories).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use annalist::anchor::{derive_quote_id, Speaker};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -46,6 +52,9 @@ pub struct Summary {
     pub people: usize,
     /// `[[quote]]` entries.
     pub quotes: usize,
+    /// Quotes given an explicit `id` because the id annalist would derive for them
+    /// was already taken.
+    pub quote_id_collisions: usize,
     /// `[[link]]` entries plus `story:` links in the Markdown.
     pub links: usize,
     /// `[[note]]` entries.
@@ -77,6 +86,17 @@ impl fmt::Display for Summary {
             self.out.display(),
             self.top_person_stories
         )?;
+        match self.quote_id_collisions {
+            0 => {}
+            1 => write!(
+                f,
+                "\n      1 quote given an explicit id: the id annalist derives was taken"
+            )?,
+            n => write!(
+                f,
+                "\n      {n} quotes given an explicit id: the ids annalist derives were taken"
+            )?,
+        }
         if let Some((dir, files)) = &self.hugo {
             write!(f, "\nhugo: {} files in {}", files, dir.display())?;
         }
@@ -103,6 +123,7 @@ pub fn generate(options: &Options) -> Result<Summary, String> {
     for plan in &plans {
         stories.push(write_story(plan, &plans, &people, options.seed)?);
     }
+    let quote_id_collisions = pin_colliding_quote_ids(&plans, &mut stories, &people);
 
     let mut out = Writer::new(&options.out);
     out.file("archive.toml", &archive_toml(options))?;
@@ -116,6 +137,7 @@ pub fn generate(options: &Options) -> Result<Summary, String> {
         out: options.out.clone(),
         stories: stories.len(),
         people: people.len(),
+        quote_id_collisions,
         ..Summary::default()
     };
     let mut appearances = vec![0usize; people.len()];
@@ -921,7 +943,8 @@ struct QuoteSpec {
     kind: Kind,
     disputed: bool,
     about: Option<usize>,
-    explicit_id: bool,
+    /// The sidecar's explicit `id`; without one, annalist derives it.
+    id: Option<String>,
 }
 
 struct Story {
@@ -1023,7 +1046,9 @@ fn draft_story(plan: &Plan, plans: &[Plan], people: &[Person], rng: &mut Rng) ->
             kind,
             disputed: rng.percent(8),
             about,
-            explicit_id: rng.percent(20),
+            id: rng
+                .percent(20)
+                .then(|| format!("{}-q{}", plan.slug, quotes.len() + 1)),
         });
     }
 
@@ -1290,6 +1315,46 @@ fn draft_story(plan: &Plan, plans: &[Plan], people: &[Person], rng: &mut Rng) ->
     })
 }
 
+/// Gives an explicit id to every quote whose id (explicit, or derived the way
+/// annalist derives it) is already taken by an earlier quote of the archive; returns
+/// how many needed one.
+fn pin_colliding_quote_ids(plans: &[Plan], stories: &mut [Story], people: &[Person]) -> usize {
+    let mut taken = HashSet::new();
+    let mut pinned = 0;
+    for (plan, story) in plans.iter().zip(stories.iter_mut()) {
+        for q in &mut story.quotes {
+            let id = match &q.id {
+                Some(id) => id.clone(),
+                None => derive_quote_id(
+                    &plan.slug,
+                    &Speaker::Person(people[q.speaker].id.clone()),
+                    &q.text,
+                ),
+            };
+            if let Some(unique) = claim_quote_id(&mut taken, id) {
+                q.id = Some(unique);
+                pinned += 1;
+            }
+        }
+    }
+    pinned
+}
+
+/// Claims `id` in `taken`. If it was taken already, claims the first free one of
+/// `ID-2`, `ID-3`, … instead and returns it (a valid id when `id` is one).
+pub fn claim_quote_id(taken: &mut HashSet<String>, id: String) -> Option<String> {
+    if !taken.contains(&id) {
+        taken.insert(id);
+        return None;
+    }
+    let unique = (2u32..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some suffix is free");
+    taken.insert(unique.clone());
+    Some(unique)
+}
+
 /// Places where `needle` occurs, overlapping ones included.
 fn occurrences(hay: &str, needle: &str) -> usize {
     let mut count = 0;
@@ -1387,10 +1452,10 @@ fn sidecar_toml(plan: &Plan, plans: &[Plan], story: &Story, people: &[Person]) -
         out.push_str(&format!("  {},\n", toml_str(&people[p].id)));
     }
     out.push_str("]\n");
-    for (k, q) in story.quotes.iter().enumerate() {
+    for q in &story.quotes {
         out.push_str("\n[[quote]]\n");
-        if q.explicit_id {
-            out.push_str(&format!("id = \"{}-q{}\"\n", plan.slug, k + 1));
+        if let Some(id) = &q.id {
+            out.push_str(&format!("id = {}\n", toml_str(id)));
         }
         out.push_str(&format!("speaker = {}\n", toml_str(&people[q.speaker].id)));
         out.push_str(&format!("text = {}\n", toml_str(&q.text)));
