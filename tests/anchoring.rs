@@ -71,8 +71,11 @@ fn quote_spanning_emphasis_a_link_and_a_paragraph_break_is_one_span() {
         "we will not sign today.\n\nThen she left"
     );
     // The span maps back to the Markdown: it starts inside the emphasis.
-    let source = &checked.archive.stories[0].story.story.source;
-    assert!(source.text[text.source_offset(quote.span.start)..].starts_with("we will*"));
+    let story = &checked.archive.stories[0].story.story;
+    let options = annalist::markdown::options(&checked.archive.config.markdown);
+    let laid = annalist::anchor::text::story_text(story, options);
+    assert_eq!(laid.text, text.text);
+    assert!(story.source.text[laid.source_offset(quote.span.start)..].starts_with("we will*"));
 }
 
 #[test]

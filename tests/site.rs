@@ -204,8 +204,9 @@ fn annotated_html_of_spans_crossing_emphasis_a_link_and_a_paragraph_break() {
     let story = &archive.stories[0];
     let marks = annalist::render::marks::story_marks(archive, story, "../../");
     let highlighter = annalist::render::highlight::Highlighter::new();
-    let body =
-        annalist::render::annotate::annotate(&story.story.text, &marks, "../../", &highlighter);
+    let options = annalist::markdown::options(&archive.config.markdown);
+    let text = annalist::anchor::text::story_text(&story.story.story, options);
+    let body = annalist::render::annotate::annotate(&text, &marks, "../../", &highlighter);
     html::check_nesting(&body).unwrap();
     insta::assert_snapshot!(body);
 }

@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::{Broken, Corpus, PageFile, PersonFile, QuoteKind, QuoteStatus, StoryFile};
 use crate::source::Source;
 pub use registry::Registry;
-pub use text::{InternalLink, LinkScheme, VisibleText};
+pub use text::{InternalLink, LinkScheme, PlainText, VisibleText};
 
 /// A range of a story's visible text, in chars (see [`text`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -136,7 +136,7 @@ pub struct AnchoredStory {
     /// The story as loaded.
     pub story: StoryFile,
     /// Its reader-visible text and Markdown events.
-    pub text: VisibleText,
+    pub text: PlainText,
     /// Everyone who appears: listed, settled aliases, explicit mentions, speakers.
     pub people: Vec<String>,
     /// Mentions, in text order.

@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::fold::{fold_str, Folded};
 use super::names::{overlaps, NameFinder};
 use super::select::{select, Field, SelectError};
-use super::text::{visible_text, VisibleText};
+use super::text::{story_text, VisibleText};
 use super::{
     derive_quote_id, AnchoredStory, Mention, Note, Origin, Quote, Registry, Span, Speaker,
     StoryLink,
@@ -45,7 +45,7 @@ pub(super) fn anchor_story(
     story: StoryFile,
     context: &Context,
 ) -> (AnchoredStory, Vec<Diagnostic>) {
-    let text = visible_text(story.markdown(), story.body.start, context.options);
+    let text = story_text(&story, context.options);
     let folded = Folded::new(&text.text);
     let empty = Sidecar::default();
     let (sidecar, sidecar_source) = match &story.sidecar {
@@ -112,7 +112,7 @@ pub(super) fn anchor_story(
     let diagnostics = work.diagnostics;
     let anchored = AnchoredStory {
         story,
-        text,
+        text: text.into_plain(),
         people: people.ids,
         mentions,
         quotes,

@@ -17,19 +17,46 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 /// The events of a parsed Markdown body with their byte ranges in the source file.
 pub type Events = Vec<(Event<'static>, Range<usize>)>;
 
-/// The text a reader sees in a story, and where each part of it comes from.
+/// The text a reader sees in a story, without the Markdown it came from: what
+/// the model keeps of every story for the whole build (selectors, excerpts,
+/// search). The Markdown's events and their pieces are most of a story's memory,
+/// so they live only in a [`VisibleText`], made while anchoring and again when
+/// the story's page is rendered.
 #[derive(Debug, Clone)]
-pub struct VisibleText {
+pub struct PlainText {
     /// The visible text.
     pub text: String,
     /// Char offsets to byte offsets in `text`.
     chars: CharMap,
+    /// `story:`, `person:` and `quote:` links written in the Markdown.
+    pub internal_links: Vec<InternalLink>,
+    /// Whether the Markdown has a fenced or indented code block.
+    pub has_code_block: bool,
+}
+
+/// The text a reader sees in a story, and where each part of it comes from:
+/// a [`PlainText`] (which it derefs to) with the Markdown's events and pieces.
+#[derive(Debug, Clone)]
+pub struct VisibleText {
+    plain: PlainText,
     /// The parts of `text`, in order, covering all of it.
     pub pieces: Vec<Piece>,
     /// The Markdown events, with byte ranges in the source file.
     pub events: Events,
-    /// `story:`, `person:` and `quote:` links written in the Markdown.
-    pub internal_links: Vec<InternalLink>,
+}
+
+impl std::ops::Deref for VisibleText {
+    type Target = PlainText;
+    fn deref(&self) -> &PlainText {
+        &self.plain
+    }
+}
+
+impl VisibleText {
+    /// The plain text, dropping the events and pieces.
+    pub fn into_plain(self) -> PlainText {
+        self.plain
+    }
 }
 
 /// A run of visible text that comes from one event, or a break between blocks.
@@ -101,6 +128,12 @@ pub fn visible_text(body: &str, offset: usize, options: pulldown_cmark::Options)
         builder.event(body, offset, event.into_static(), range);
     }
     builder.finish()
+}
+
+/// The visible text of a story's Markdown body: the same on every call, so the
+/// render stage reads a story again rather than keeping its events.
+pub fn story_text(story: &crate::load::StoryFile, options: pulldown_cmark::Options) -> VisibleText {
+    visible_text(story.markdown(), story.body.start, options)
 }
 
 #[derive(Default)]
@@ -209,7 +242,13 @@ impl Builder {
         }
         self.pending_break = false;
         let written = body.get(range.clone()).unwrap_or("");
-        let (source, exact) = match written.find(text) {
+        // Mostly the text is written as is: no searcher needed.
+        let at = if written.starts_with(text) {
+            Some(0)
+        } else {
+            written.find(text)
+        };
+        let (source, exact) = match at {
             Some(at) => (range.start + at + offset, true),
             None => (range.start + offset, false),
         };
@@ -240,17 +279,22 @@ impl Builder {
     }
 
     fn finish(mut self) -> VisibleText {
-        // Kept for the whole build, for every story: no spare capacity.
+        // The plain text is kept for the whole build, for every story: no spare capacity.
         self.text.shrink_to_fit();
-        self.pieces.shrink_to_fit();
-        self.events.shrink_to_fit();
         self.links.shrink_to_fit();
+        let has_code_block = self
+            .events
+            .iter()
+            .any(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))));
         VisibleText {
-            chars: CharMap::new(&self.text),
-            text: self.text,
+            plain: PlainText {
+                chars: CharMap::new(&self.text),
+                text: self.text,
+                internal_links: self.links,
+                has_code_block,
+            },
             pieces: self.pieces,
             events: self.events,
-            internal_links: self.links,
         }
     }
 }
@@ -291,7 +335,7 @@ impl CharMap {
     }
 }
 
-impl VisibleText {
+impl PlainText {
     /// The number of chars of visible text.
     pub fn len_chars(&self) -> usize {
         self.chars.len_chars
@@ -306,7 +350,9 @@ impl VisibleText {
     pub fn slice(&self, chars: Range<usize>) -> &str {
         &self.text[self.byte(chars.start)..self.byte(chars.end.max(chars.start))]
     }
+}
 
+impl VisibleText {
     /// The piece holding a char offset (the last piece for the end of the text).
     pub fn piece_at(&self, char: usize) -> Option<&Piece> {
         let i = self.pieces.partition_point(|p| p.chars.end <= char);

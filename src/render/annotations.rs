@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::cards::iso_date;
-use crate::anchor::{Span, Speaker, VisibleText};
+use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
 
 /// Chars of visible text around a span in a `TextQuoteSelector`'s `prefix` and
@@ -111,10 +111,11 @@ pub fn page(archive: &Archive, entry: &StoryEntry, base_url: &str) -> Annotation
     let urls = &Urls { base: base_url };
     let story = &entry.story;
     let page = format!("{base_url}stories/{}/annotations.jsonld", story.story.slug);
+    let selectors = Selectors::new(&story.text);
     let target = |span: Span| Target {
         kind: "SpecificResource",
         source: urls.story(&story.story.slug),
-        selector: text_quote_selector(&story.text, span),
+        selector: selectors.select(span),
     };
     let annotation = |id: String, motivation, body, span| Annotation {
         id: format!("{page}#{id}"),
@@ -232,30 +233,57 @@ fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
 /// A `TextQuoteSelector` for `span`: its visible text, with at least
 /// [`CONTEXT_CHARS`] chars of context each side (fewer at the ends of the text),
 /// doubled until prefix + exact + suffix occur once in the story.
-pub fn text_quote_selector(text: &VisibleText, span: Span) -> TextQuoteSelector {
-    let len = text.len_chars();
-    let hay = text.text.as_str();
-    let exact = text.slice(span.range());
-    let own = text.byte(span.start);
-    // The other places the same words stand (overlapping ones included): the
-    // selector is unique once no other place has the same prefix and suffix.
-    let others: Vec<usize> = occurrences(hay, exact).filter(|&b| b != own).collect();
-    let mut reach = CONTEXT_CHARS;
-    loop {
-        let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
-        let suffix = text.slice(span.end..(span.end + reach).min(len));
-        let clash = others
-            .iter()
-            .any(|&b| hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix));
-        if reach >= len || !clash {
-            return TextQuoteSelector {
-                kind: "TextQuoteSelector",
-                exact: exact.to_string(),
-                prefix: prefix.to_string(),
-                suffix: suffix.to_string(),
-            };
+pub fn text_quote_selector(text: &PlainText, span: Span) -> TextQuoteSelector {
+    Selectors::new(text).select(span)
+}
+
+/// Makes the selectors of one story's annotations, finding the places of each
+/// distinct text once (a name mentioned 40 times is looked for once, not 40 times).
+struct Selectors<'a> {
+    text: &'a PlainText,
+    places: std::cell::RefCell<std::collections::HashMap<&'a str, std::rc::Rc<[usize]>>>,
+}
+
+impl<'a> Selectors<'a> {
+    fn new(text: &'a PlainText) -> Self {
+        Selectors {
+            text,
+            places: Default::default(),
         }
-        reach *= 2;
+    }
+
+    /// The selector of `span` (see [`text_quote_selector`]).
+    fn select(&self, span: Span) -> TextQuoteSelector {
+        let text = self.text;
+        let len = text.len_chars();
+        let hay = text.text.as_str();
+        let exact = text.slice(span.range());
+        let own = text.byte(span.start);
+        // Every place the same words stand (overlapping ones included): the
+        // selector is unique once no other place has the same prefix and suffix.
+        let places = self
+            .places
+            .borrow_mut()
+            .entry(exact)
+            .or_insert_with(|| occurrences(hay, exact).collect())
+            .clone();
+        let mut reach = CONTEXT_CHARS;
+        loop {
+            let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
+            let suffix = text.slice(span.end..(span.end + reach).min(len));
+            let clash = places.iter().any(|&b| {
+                b != own && hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix)
+            });
+            if reach >= len || !clash {
+                return TextQuoteSelector {
+                    kind: "TextQuoteSelector",
+                    exact: exact.to_string(),
+                    prefix: prefix.to_string(),
+                    suffix: suffix.to_string(),
+                };
+            }
+            reach *= 2;
+        }
     }
 }
 

@@ -184,14 +184,7 @@ pub struct Extras {
 
 /// What every template sees as `site`.
 fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> SiteView {
-    let has_code = archive.stories.par_iter().any(|s| {
-        s.story.text.events.iter().any(|(e, _)| {
-            matches!(
-                e,
-                pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))
-            )
-        })
-    });
+    let has_code = archive.stories.iter().any(|s| s.story.text.has_code_block);
     SiteView {
         title: archive.config.title.clone(),
         description: archive.config.description.clone(),
@@ -540,7 +533,12 @@ impl Renderer<'_> {
         let mut meta = self.meta("story", &card.title, &card.summary, &card.path);
         meta.json_ld = Some(jsonld::story(self.archive, self.cards, id, self.base_url));
         let marks = story_marks(self.archive, entry, &meta.root);
-        let html = annotate(&entry.story.text, &marks, &meta.root, self.highlighter);
+        // The Markdown's events are not kept in the model (they are most of its
+        // memory): the story is read again, to the same visible text.
+        let options = crate::markdown::options(&self.archive.config.markdown);
+        let text = crate::anchor::text::story_text(&entry.story.story, options);
+        debug_assert_eq!(text.text, entry.story.text.text);
+        let html = annotate(&text, &marks, &meta.root, self.highlighter);
         let mut people: Vec<PersonInStory> = entry
             .people
             .iter()
@@ -1078,7 +1076,7 @@ fn citation(card: &QuoteCard, story_date: &crate::date::Date, base_url: &str) ->
 }
 
 /// The paragraph of visible text holding `span`, escaped, with the span in `<mark>`.
-fn context_html(text: &crate::anchor::VisibleText, span: std::ops::Range<usize>) -> String {
+fn context_html(text: &crate::anchor::PlainText, span: std::ops::Range<usize>) -> String {
     let whole = &text.text;
     let start_byte = text.byte(span.start);
     let end_byte = text.byte(span.end);
