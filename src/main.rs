@@ -8,6 +8,11 @@ use annalist::cli::{Cli, Command};
 use annalist::diagnostics::TextStyle;
 use clap::Parser;
 
+/// A faster allocator than the system's for the many small, short-lived
+/// strings and values of rendering, across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let style = TextStyle {
