@@ -290,12 +290,13 @@ impl<'a> Selectors<'a> {
 /// Byte offsets of every occurrence of `needle` in `haystack`, overlapping ones
 /// included (none for an empty needle).
 fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut from = 0;
     std::iter::from_fn(move || {
         if needle.is_empty() || from > haystack.len() {
             return None;
         }
-        let at = from + haystack[from..].find(needle)?;
+        let at = from + finder.find(&haystack.as_bytes()[from..])?;
         from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
         Some(at)
     })
