@@ -14,7 +14,7 @@ use super::annotations;
 use super::cards::{iso_date, Cards};
 use crate::anchor::Speaker;
 use crate::index::{Archive, StoryEntry};
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink, WriteError};
 
 /// The JSON Schemas of the downloads, by file name.
 const SCHEMAS: [(&str, &str); 3] = [
@@ -69,25 +69,36 @@ const CSV_FIELDS: [(&str, &str, &str); 11] = [
 
 /// Every data file of the archive: the downloads under `data/` and one
 /// `annotations.jsonld` per story. `base_url` ends in `/`.
-pub fn files(archive: &Archive, cards: &Cards, base_url: &str) -> Vec<OutputFile> {
-    let urls = Urls { base: base_url };
-    let mut files = vec![
-        json_file("data/stories.json", &stories(archive, cards, &urls)),
-        json_file("data/people.json", &people(archive, &urls)),
-        json_file("data/quotes.json", &quotes(archive, cards, &urls)),
-        OutputFile {
-            path: "data/quotes.csv".into(),
-            bytes: quotes_csv(archive, cards, &urls),
-        },
-        json_file("data/datapackage.json", &datapackage(archive, &urls)),
-    ];
+pub fn files(
+    archive: &Archive,
+    cards: &Cards,
+    base_url: &str,
+    sink: &dyn Sink,
+) -> Result<(), WriteError> {
+    let urls = &Urls { base: base_url };
+    // One large download at a time, each put as soon as it is made: they run
+    // beside the pages, and together they would double the build's memory.
+    sink.put(json_file(
+        "data/stories.json",
+        &stories(archive, cards, urls),
+    ))?;
+    sink.put(json_file("data/people.json", &people(archive, urls)))?;
+    sink.put(json_file("data/quotes.json", &quotes(archive, cards, urls)))?;
+    sink.put(OutputFile {
+        path: "data/quotes.csv".into(),
+        bytes: quotes_csv(archive, cards, urls),
+    })?;
+    sink.put(json_file(
+        "data/datapackage.json",
+        &datapackage(archive, urls),
+    ))?;
     for (name, text) in SCHEMAS {
-        files.push(json_file(
+        sink.put(json_file(
             &format!("data/{name}"),
-            &schema(name, text, &urls),
-        ));
+            &schema(name, text, urls),
+        ))?;
     }
-    files
+    Ok(())
 }
 
 /// A story's annotations in the W3C Web Annotation model,

@@ -4,6 +4,7 @@
 //! pages they point at, so a story keeps its id in every feed it appears in.
 
 use chrono::SecondsFormat;
+use rayon::prelude::*;
 
 use super::cards::Cards;
 use super::site::quote_title;
@@ -12,7 +13,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::index::{Archive, PersonId, QuoteId, StoryId};
 use crate::load::QuoteStatus;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink, WriteError};
 
 /// The archive's feed, from the site root.
 pub const ARCHIVE_FEED: &str = "atom.xml";
@@ -38,11 +39,16 @@ pub fn tag_feed(config: &Config, slug: &str) -> Option<String> {
         .then(|| format!("tags/{slug}/{ARCHIVE_FEED}"))
 }
 
-/// Every feed of the archive; none when `[feeds] enabled = false`.
-pub fn files(archive: &Archive, cards: &Cards, base_url: &str) -> Vec<OutputFile> {
+/// Puts every feed of the archive into `sink`; none when `[feeds] enabled = false`.
+pub fn files(
+    archive: &Archive,
+    cards: &Cards,
+    base_url: &str,
+    sink: &dyn Sink,
+) -> Result<(), WriteError> {
     let config = &archive.config;
     if !config.feeds.enabled {
-        return Vec::new();
+        return Ok(());
     }
     let limit = config.feeds.limit;
     let stories = |ids: &mut dyn Iterator<Item = StoryId>| -> Vec<Entry> {
@@ -50,28 +56,33 @@ pub fn files(archive: &Archive, cards: &Cards, base_url: &str) -> Vec<OutputFile
             .map(|s| story_entry(archive, cards, s))
             .collect()
     };
-    let mut feeds = vec![Feed {
+    // Each feed is put as soon as it is made, on every core: the people's
+    // feeds together are the largest part of them.
+    let put = |feed: Feed| {
+        sink.put(OutputFile {
+            bytes: feed.to_xml(config, base_url).into_bytes(),
+            path: feed.path,
+        })
+    };
+    put(Feed {
         title: config.title.clone(),
         subtitle: Some(config.description.clone()).filter(|d| !d.is_empty()),
         page: String::new(),
         path: ARCHIVE_FEED.to_string(),
         entries: stories(&mut (0..archive.stories.len()).map(StoryId)),
-    }];
-    feeds.extend((0..archive.people.len()).map(|p| person_feed_of(archive, cards, PersonId(p))));
-    feeds.extend(cards.tags.iter().map(|(slug, (name, ids))| Feed {
-        title: format!("Tag: {name} · {}", config.title),
-        subtitle: None,
-        page: format!("tags/{slug}/"),
-        path: format!("tags/{slug}/{ARCHIVE_FEED}"),
-        entries: stories(&mut ids.iter().copied()),
-    }));
-    feeds
-        .iter()
-        .map(|feed| OutputFile {
-            path: feed.path.clone(),
-            bytes: feed.to_xml(config, base_url).into_bytes(),
+    })?;
+    (0..archive.people.len())
+        .into_par_iter()
+        .try_for_each(|p| put(person_feed_of(archive, cards, PersonId(p))))?;
+    cards.tags.iter().try_for_each(|(slug, (name, ids))| {
+        put(Feed {
+            title: format!("Tag: {name} · {}", config.title),
+            subtitle: None,
+            page: format!("tags/{slug}/"),
+            path: format!("tags/{slug}/{ARCHIVE_FEED}"),
+            entries: stories(&mut ids.iter().copied()),
         })
-        .collect()
+    })
 }
 
 /// One feed, before it is written.

@@ -1,6 +1,7 @@
 //! Every page of the site, rendered through the templates into output files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -123,53 +124,100 @@ pub fn render_site(
         paths: Mutex::new(Vec::new()),
         errors: Mutex::new(Vec::new()),
     };
-    out.put(r.home())?;
-    out.put_all(r.story_lists(None))?;
     // The archive's own static files win over generated ones.
-    let statics: std::collections::HashSet<&str> =
-        theme.statics.iter().map(|f| f.path.as_str()).collect();
-    (0..archive.stories.len())
-        .into_par_iter()
-        .try_for_each(|i| {
-            out.put(r.story(StoryId(i)))?;
-            let annotations = super::data::annotation_file(archive, &archive.stories[i], &base_url);
-            if statics.contains(annotations.path.as_str()) {
-                return Ok(());
-            }
-            sink.put(annotations)
-        })?;
-    out.put(r.people_index())?;
-    (0..archive.people.len())
-        .into_par_iter()
-        .try_for_each(|i| out.put(r.person(PersonId(i))))?;
-    (0..archive.people.len())
-        .into_par_iter()
-        .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))?;
-    out.put_all(r.quote_lists(None))?;
-    out.put(r.quotes_by_speaker())?;
-    (0..archive.quotes.len())
-        .into_par_iter()
-        .try_for_each(|i| out.put(r.quote(QuoteId(i))))?;
-    out.put(r.tags_index())?;
-    out.put(r.timeline())?;
-    out.put_all(r.cards.tags.keys().map(|slug| r.tag(slug)))?;
-    out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
-    out.put(r.not_found())?;
+    let statics: HashSet<&str> = theme.statics.iter().map(|f| f.path.as_str()).collect();
+    // The lists, the per-item pages and the downloads are made side by side:
+    // a thread that runs out of items takes over part of another's.
+    let lists = || -> Result<(), WriteError> {
+        out.put(r.home())?;
+        out.put_all(r.story_lists(None))?;
+        out.put(r.people_index())?;
+        out.put_all(r.quote_lists(None))?;
+        out.put(r.quotes_by_speaker())?;
+        out.put(r.tags_index())?;
+        out.put(r.timeline())?;
+        out.put_all(r.cards.tags.keys().map(|slug| r.tag(slug)))?;
+        out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
+        out.put(r.not_found())
+    };
+    let items = || -> Result<(), WriteError> {
+        (0..archive.stories.len())
+            .into_par_iter()
+            .try_for_each(|i| {
+                out.put(r.story(StoryId(i)))?;
+                let annotations =
+                    super::data::annotation_file(archive, &archive.stories[i], &base_url);
+                if statics.contains(annotations.path.as_str()) {
+                    return Ok(());
+                }
+                sink.put(annotations)
+            })?;
+        (0..archive.people.len())
+            .into_par_iter()
+            .try_for_each(|i| out.put(r.person(PersonId(i))))?;
+        (0..archive.people.len())
+            .into_par_iter()
+            .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))?;
+        (0..archive.quotes.len())
+            .into_par_iter()
+            .try_for_each(|i| out.put(r.quote(QuoteId(i))))
+    };
+    // Search indexes on threads of its own: the indexer must not wait inside
+    // rayon's pool (two builds in one process would each hold a thread of it).
+    let (((listed, itemized), generated), search) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| r.search(&statics, sink));
+        let made = rayon::join(|| rayon::join(lists, items), || r.generated(&statics, sink));
+        let search = search.join().unwrap_or_else(|_| {
+            Err(RenderError::Pages(vec![Diagnostic::error(
+                "the search indexer stopped unexpectedly".to_string(),
+            )]))
+        });
+        (made, search)
+    });
+    listed?;
+    itemized?;
+    let mut generated = generated?;
+    let search = search?;
+    generated.files += search.files;
+    generated.pages = search.pages;
 
     let errors = out.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
         return Err(RenderError::Pages(errors));
     }
-    let page_paths = out.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    let extras = r.extras(theme, page_paths.clone())?;
-    let rendered = Rendered {
-        pages: page_paths.len() + extras.pages,
-        files: page_paths.len() + extras.files.len(),
-    };
-    for file in extras.files {
-        sink.put(file)?;
+    let mut page_paths = out.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let rendered = page_paths.len();
+    let pages = rendered + generated.pages.len();
+    page_paths.extend(generated.pages);
+    let closing = r.closing(theme, page_paths, sink)?;
+    Ok(Rendered {
+        pages,
+        files: rendered + generated.files + closing,
+    })
+}
+
+/// A sink that passes on the files the archive has no static file for, and counts them.
+struct Unless<'a> {
+    statics: &'a HashSet<&'a str>,
+    sink: &'a dyn Sink,
+    files: AtomicUsize,
+}
+
+impl Sink for Unless<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        if self.statics.contains(file.path.as_str()) {
+            return Ok(());
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put(file)
     }
-    Ok(rendered)
+}
+
+/// What [`Renderer::generated`] or [`Renderer::search`] put: how many files,
+/// and the paths of those that are pages.
+struct Generated {
+    files: usize,
+    pages: Vec<String>,
 }
 
 /// The files that are not the archive's pages: feeds, data downloads, search,
@@ -429,29 +477,81 @@ impl Renderer<'_> {
     /// Every file besides the pages listed in `page_paths` (paths of the pages,
     /// any order), each made by its own module; the archive's own static files
     /// win over generated ones (its own robots.txt, say).
-    fn extras(
+    fn extras(&self, theme: &ThemeFiles, page_paths: Vec<String>) -> Result<Extras, RenderError> {
+        let statics: HashSet<&str> = theme.statics.iter().map(|f| f.path.as_str()).collect();
+        let collect = crate::write::Collect::default();
+        self.generated(&statics, &collect)?;
+        let search = self.search(&statics, &collect)?;
+        let mut page_paths = page_paths;
+        page_paths.extend(search.pages.iter().cloned());
+        self.closing(theme, page_paths, &collect)?;
+        Ok(Extras {
+            files: collect.into_files(),
+            pages: search.pages.len(),
+        })
+    }
+
+    /// The feeds and the data downloads, made side by side and put into
+    /// `sink` as they are made, unless the archive has a static file of the
+    /// same path.
+    fn generated(
+        &self,
+        statics: &HashSet<&str>,
+        sink: &dyn Sink,
+    ) -> Result<Generated, RenderError> {
+        let (archive, cards, base_url) = (self.archive, self.cards, self.base_url);
+        let sink = Unless {
+            statics,
+            sink,
+            files: AtomicUsize::new(0),
+        };
+        let (feeds, data) = rayon::join(
+            || feeds::files(archive, cards, base_url, &sink),
+            || super::data::files(archive, cards, base_url, &sink),
+        );
+        feeds?;
+        data?;
+        Ok(Generated {
+            files: sink.files.into_inner(),
+            pages: Vec::new(),
+        })
+    }
+
+    /// The search page and index, put into `sink` unless the archive has a
+    /// static file of the same path.
+    fn search(&self, statics: &HashSet<&str>, sink: &dyn Sink) -> Result<Generated, RenderError> {
+        let files = super::search::files(self.archive, self.cards, self.templates, self.site)
+            .map_err(RenderError::Pages)?;
+        let sink = Unless {
+            statics,
+            sink,
+            files: AtomicUsize::new(0),
+        };
+        let pages: Vec<String> = files
+            .iter()
+            .filter(|f| f.path.ends_with("index.html"))
+            .map(|f| f.path.clone())
+            .collect();
+        files.into_iter().try_for_each(|file| sink.put(file))?;
+        Ok(Generated {
+            files: sink.files.into_inner(),
+            pages,
+        })
+    }
+
+    /// What needs every page's path (the sitemap), the archive's static files
+    /// and the code highlighting stylesheet; returns how many files it put.
+    fn closing(
         &self,
         theme: &ThemeFiles,
         mut page_paths: Vec<String>,
-    ) -> Result<Extras, RenderError> {
+        sink: &dyn Sink,
+    ) -> Result<usize, RenderError> {
         let (archive, cards, base_url) = (self.archive, self.cards, self.base_url);
-        let mut generated = feeds::files(archive, cards, base_url);
-        generated.extend(super::data::files(archive, cards, base_url));
-        let search = super::search::files(archive, cards, self.templates, self.site)
-            .map_err(RenderError::Pages)?;
-        let mut pages = 0;
-        for file in &search {
-            if file.path.ends_with("index.html") {
-                page_paths.push(file.path.clone());
-                pages += 1;
-            }
-        }
-        generated.extend(search);
         // Pages arrive in any order from the threads: sort, so the sitemap's
         // bytes are the same from one build to the next.
         page_paths.sort_unstable();
-        generated.extend(sitemap::files(&page_paths, archive, cards, base_url));
-        let mut files: Vec<OutputFile> = generated
+        let mut files: Vec<OutputFile> = sitemap::files(&page_paths, archive, cards, base_url)
             .into_iter()
             .filter(|f| theme.statics.iter().all(|s| s.path != f.path))
             .collect();
@@ -469,7 +569,11 @@ impl Renderer<'_> {
                 bytes: css.into_bytes(),
             });
         }
-        Ok(Extras { files, pages })
+        let count = files.len();
+        for file in files {
+            sink.put(file)?;
+        }
+        Ok(count)
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
