@@ -5,32 +5,45 @@
 #
 #   scripts/bench.sh                 # N = 1000 10000
 #   SIZES="1000 10000 100000" RUNS=3 scripts/bench.sh
+#   OUT=/tmp/annalist-bench scripts/bench.sh   # write the sites to disk instead
+#
+# The sites are written to OUT, a tmpfs (/dev/shm) unless told otherwise, for
+# both tools: on this machine's ext4, creating tens of thousands of files right
+# after deleting the previous run's spends most of the time in the kernel's
+# inode allocator, and by several seconds more or less from run to run; that is
+# the file system, not the tools. docs/performance.md gives figures for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-3}
 WORK=${WORK:-/tmp/annalist-bench}
+if [ -z "${OUT:-}" ]; then
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then OUT=/dev/shm/annalist-bench; else OUT=$WORK; fi
+fi
+echo "archives in $WORK, sites written to $OUT"
 cargo build --release --quiet --bin annalist --example gen_archive
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for n in $SIZES; do
     dir="$WORK/$n"
+    out="$OUT/$n"
+    mkdir -p "$out"
     if [ ! -d "$dir/archive" ]; then
         mkdir -p "$dir"
         target/release/examples/gen_archive --stories "$n" --seed 1 --out "$dir/archive" --hugo "$dir/hugo" >/dev/null
     fi
     walls=(); rss=(); second=()
     for _ in $(seq "$RUNS"); do
-        rm -rf "$dir/out"
-        /usr/bin/time -v target/release/annalist --root "$dir/archive" build -o "$dir/out" -v >"$dir/build.log" 2>&1
+        rm -rf "$out/out"
+        /usr/bin/time -v target/release/annalist --root "$dir/archive" build -o "$out/out" -v >"$dir/build.log" 2>&1
         walls+=("$(grep 'Elapsed (wall' "$dir/build.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
         rss+=("$(grep 'Maximum resident' "$dir/build.log" | awk '{print $NF}')")
         pages=$(grep -o '[0-9]* pages' "$dir/build.log" | awk '{print $1}')
         stages=$(grep '^stages:' "$dir/build.log")
         start=$(date +%s.%N)
-        target/release/annalist --root "$dir/archive" build -o "$dir/out" >"$dir/rebuild.log" 2>&1
+        target/release/annalist --root "$dir/archive" build -o "$out/out" >"$dir/rebuild.log" 2>&1
         second+=("$(echo "$(date +%s.%N) - $start" | bc)")
     done
     wall=$(printf '%s\n' "${walls[@]}" | median)
@@ -46,8 +59,8 @@ for n in $SIZES; do
     fi
     nw=(); nrss=()
     for _ in $(seq "$RUNS"); do
-        rm -rf "$dir/out-nosearch"
-        /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$dir/out-nosearch" -v >"$dir/nosearch.log" 2>&1
+        rm -rf "$out/out-nosearch"
+        /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$out/out-nosearch" -v >"$dir/nosearch.log" 2>&1
         nw+=("$(grep 'Elapsed (wall' "$dir/nosearch.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
         nrss+=("$(grep 'Maximum resident' "$dir/nosearch.log" | awk '{print $NF}')")
     done
@@ -58,11 +71,13 @@ for n in $SIZES; do
     if command -v hugo >/dev/null 2>&1; then
         hw=()
         for _ in $(seq "$RUNS"); do
-            rm -rf "$dir/hugo-out"
-            /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$dir/hugo-out" >"$dir/hugo.log" 2>&1
+            rm -rf "$out/hugo-out"
+            /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$out/hugo-out" >"$dir/hugo.log" 2>&1
             hw+=("$(grep 'Elapsed (wall' "$dir/hugo.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
             hrss=$(grep 'Maximum resident' "$dir/hugo.log" | awk '{print $NF}')
         done
         echo "hugo     N=$n: $(printf '%s\n' "${hw[@]}" | median)s wall (median of $RUNS), peak $((hrss / 1024)) MB"
     fi
+    # A tmpfs holds the sites in memory: free it before the next size.
+    case "$out" in /dev/shm/*) rm -rf "$out" ;; esac
 done
