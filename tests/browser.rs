@@ -48,10 +48,7 @@ fn an_open_page_follows_edits_errors_and_fixes() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     let (_server, url) = serve(archive.path());
     let driver = ChromeDriver::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = driver.runtime();
     runtime.block_on(async {
         let client = driver.client().await;
         client.goto(&format!("{url}stories/vote/")).await.unwrap();

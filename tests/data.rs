@@ -18,20 +18,7 @@ const BASE: &str = "https://example.github.io/annalist-demo/";
 /// The example archive built into a temp dir (the site is in `site/`).
 fn example_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let options = annalist::build::BuildOptions {
-        root: common::example(),
-        output: out.path().join("site"),
-        base_url: Some(BASE.into()),
-        drafts: false,
-    };
-    annalist::build::build(&options)
-        .map_err(|(e, ds)| {
-            format!(
-                "{e}: {:?}",
-                ds.iter().map(|d| &d.message).collect::<Vec<_>>()
-            )
-        })
-        .unwrap();
+    common::build_into(&common::example(), &out.path().join("site"), Some(BASE)).unwrap();
     out
 }
 

@@ -29,15 +29,12 @@ fn every_page_of_the_example_passes_the_nu_html_checker() {
     );
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let options = annalist::build::BuildOptions {
-        root: common::example(),
-        output: site.clone(),
-        base_url: Some("https://example.github.io/annalist-demo/".into()),
-        drafts: false,
-    };
-    annalist::build::build(&options)
-        .map_err(|(e, _)| e.to_string())
-        .unwrap();
+    common::build_into(
+        &common::example(),
+        &site,
+        Some("https://example.github.io/annalist-demo/"),
+    )
+    .unwrap();
     let pages = walkdir::WalkDir::new(&site)
         .into_iter()
         .filter_map(Result::ok)
@@ -80,15 +77,7 @@ fn the_pages_of_a_large_archive_pass_the_nu_html_checker() {
     })
     .unwrap();
     let site = tmp.path().join("site");
-    let options = annalist::build::BuildOptions {
-        root: archive,
-        output: site.clone(),
-        base_url: Some("https://example.org/sub/".into()),
-        drafts: false,
-    };
-    annalist::build::build(&options)
-        .map_err(|(e, _)| e.to_string())
-        .unwrap();
+    common::build_into(&archive, &site, Some("https://example.org/sub/")).unwrap();
     // Every person list page, every page of the longest lists, and a sample of
     // the rest (checking all of them would take minutes).
     let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&site)

@@ -15,7 +15,6 @@ mod serve;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use annalist::build::{build, BuildOptions};
 use annalist::index::Archive;
 use annalist::render::cards::Cards;
 use serde_json::Value;
@@ -48,16 +47,7 @@ impl Site {
 fn build_site(archive: &Path, base_url: Option<&str>) -> Result<Site, String> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    let options = BuildOptions {
-        root: archive.to_path_buf(),
-        output: root.clone(),
-        base_url: base_url.map(str::to_string),
-        drafts: false,
-    };
-    build(&options).map_err(|(e, ds)| {
-        let messages: Vec<String> = ds.iter().map(|d| d.message.clone()).collect();
-        format!("{e}: {messages:?}")
-    })?;
+    common::build_into(archive, &root, base_url)?;
     Ok(Site { _dir: dir, root })
 }
 
@@ -646,13 +636,7 @@ fn the_example_served_by_nginx_under_a_sub_path_has_no_broken_links() {
     let open = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755);
     std::fs::set_permissions(dir.path(), open).unwrap();
     let root = dir.path().join("www");
-    let options = BuildOptions {
-        root: common::example(),
-        output: root.join("annalist-demo"),
-        base_url: Some(base.clone()),
-        drafts: false,
-    };
-    build(&options).map_err(|(e, _)| e.to_string()).unwrap();
+    common::build_into(&common::example(), &root.join("annalist-demo"), Some(&base)).unwrap();
     let prefix = dir.path().join("nginx");
     std::fs::create_dir_all(&prefix).unwrap();
     let _nginx = nginx::Nginx::start(&root, port, "/annalist-demo/404.html", &prefix);

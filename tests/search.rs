@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use annalist::build::{build, BuildOptions};
 use annalist::render::cards::Cards;
 use annalist::render::search::Record;
 use common::webdriver::ChromeDriver;
@@ -119,15 +118,8 @@ fn build_site(archive: &Path, base: &str) -> Site {
 }
 
 fn build_into(archive: &Path, output: &Path, base: &str) {
-    let options = BuildOptions {
-        root: archive.to_path_buf(),
-        output: output.to_path_buf(),
-        base_url: Some(base.to_string()),
-        drafts: false,
-    };
-    if let Err((e, ds)) = build(&options) {
-        let messages: Vec<String> = ds.iter().map(|d| d.message.clone()).collect();
-        panic!("the build failed: {e}: {messages:?}");
+    if let Err(e) = common::build_into(archive, output, Some(base)) {
+        panic!("the build failed: {e}");
     }
 }
 
@@ -632,10 +624,7 @@ fn a_search_finds_a_quote_and_the_speaker_filter_narrows_the_results() {
     };
 
     let driver = ChromeDriver::start();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = driver.runtime();
     runtime.block_on(async {
         let client = driver.client().await;
         client

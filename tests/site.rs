@@ -15,25 +15,10 @@ use std::path::{Path, PathBuf};
 use annalist::build::{build, BuildOptions};
 use crawl::crawl;
 
-fn build_into(root: &Path, output: &Path, base_url: Option<&str>) -> Result<(), String> {
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: output.to_path_buf(),
-        base_url: base_url.map(str::to_string),
-        drafts: false,
-    };
-    build(&options).map(|_| ()).map_err(|(e, ds)| {
-        format!(
-            "{e}: {:?}",
-            ds.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
-        )
-    })
-}
-
 fn example_site(base_url: Option<&str>) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    build_into(&common::example(), &site, base_url).unwrap();
+    common::build_into(&common::example(), &site, base_url).unwrap();
     out
 }
 
@@ -132,7 +117,7 @@ fn story_pages_carry_mentions_quotes_and_notes() {
 fn a_failed_build_leaves_the_previous_output_byte_identical() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     let output = archive.path().join("public");
-    build_into(archive.path(), &output, None).unwrap();
+    common::build_into(archive.path(), &output, None).unwrap();
     let before = snapshot_dir(&output);
     assert!(before.contains_key("stories/vote/index.html"));
     common::write(
@@ -140,7 +125,7 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
         "content/stories/vote.ann.toml",
         "people = [\"nobody-at-all\"]\n",
     );
-    let err = build_into(archive.path(), &output, None).unwrap_err();
+    let err = common::build_into(archive.path(), &output, None).unwrap_err();
     assert!(err.contains("unknown person"), "{err}");
     assert_eq!(snapshot_dir(&output), before);
 }
@@ -150,7 +135,7 @@ fn a_folder_holding_someone_elses_files_is_refused_and_kept() {
     let archive = common::copy_to_temp(&common::fixture("site/small"));
     let output = archive.path().join("elsewhere");
     common::write(&output, "thesis.docx", "precious");
-    let err = build_into(archive.path(), &output, None).unwrap_err();
+    let err = common::build_into(archive.path(), &output, None).unwrap_err();
     assert!(err.contains("not made by annalist"), "{err}");
     assert_eq!(
         std::fs::read_to_string(output.join("thesis.docx")).unwrap(),
@@ -167,7 +152,7 @@ fn every_internal_link_resolves_under_a_sub_path_and_after_moving() {
     std::fs::create_dir_all(&site).unwrap();
     let server = serve::StaticServer::start(&site, "/sub/path/");
     let base = format!("http://127.0.0.1:{}/sub/path/", server.port);
-    build_into(&common::example(), &site, Some(&base)).unwrap();
+    common::build_into(&common::example(), &site, Some(&base)).unwrap();
     let (pages, broken) = crawl(&url::Url::parse(&base).unwrap(), "/sub/path/");
     assert!(
         broken.is_empty(),
@@ -240,7 +225,7 @@ fn an_archive_template_overrides_the_themes() {
         "<footer><p>Overridden footer</p></footer>\n",
     );
     let output = archive.path().join("public");
-    build_into(archive.path(), &output, None).unwrap();
+    common::build_into(archive.path(), &output, None).unwrap();
     assert!(read(output.join("stories/vote/index.html")).contains("Overridden footer"));
 }
 
@@ -266,7 +251,7 @@ fn long_person_lists_are_paginated_and_an_unchanged_rebuild_writes_nothing() {
     std::fs::create_dir_all(&site).unwrap();
     let server = serve::StaticServer::start(&site, "/sub/");
     let base = format!("http://127.0.0.1:{}/sub/", server.port);
-    build_into(&archive, &site, Some(&base)).unwrap();
+    common::build_into(&archive, &site, Some(&base)).unwrap();
 
     let model = annalist::check::model(&archive, annalist::load::LoadOptions { drafts: false })
         .unwrap()

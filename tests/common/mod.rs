@@ -42,6 +42,25 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Builds the archive at `root` into `output`; on failure, the error and every
+/// diagnostic's message.
+pub fn build_into(
+    root: &Path,
+    output: &Path,
+    base_url: Option<&str>,
+) -> Result<annalist::build::BuildReport, String> {
+    let options = annalist::build::BuildOptions {
+        root: root.to_path_buf(),
+        output: output.to_path_buf(),
+        base_url: base_url.map(str::to_string),
+        drafts: false,
+    };
+    annalist::build::build(&options).map_err(|(e, ds)| {
+        let messages: Vec<String> = ds.iter().map(|d| d.message.clone()).collect();
+        format!("{e}: {messages:?}")
+    })
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);

@@ -86,6 +86,14 @@ impl ChromeDriver {
         ChromeDriver { port, child }
     }
 
+    /// A runtime to drive the browser from a test.
+    pub fn runtime(&self) -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    }
+
     /// A new headless Chromium session with a profile of its own.
     pub async fn client(&self) -> Client {
         // Kept (not deleted on drop): Chromium may still be writing to it when the
