@@ -119,6 +119,12 @@ impl Diagnostic {
         Some(file.line_col(self.span.as_ref().map_or(0, |s| s.start)))
     }
 
+    /// Whether it points into the file at `path` (as shown to authors), itself or by a related place.
+    pub fn cites(&self, path: &str) -> bool {
+        self.path().is_some_and(|p| p == path)
+            || self.related.iter().any(|r| r.file.display_path() == path)
+    }
+
     /// The file's path as shown to authors.
     pub fn path(&self) -> Option<String> {
         self.file.as_ref().map(|f| f.display_path())

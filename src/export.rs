@@ -315,7 +315,7 @@ fn insert_people(
 ) -> rusqlite::Result<()> {
     let mut person =
         tx.prepare("INSERT INTO people VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?;
-    for (entry, card) in archive.people.iter().zip(&cards.people) {
+    for (entry, card) in archive.people.iter().zip(cards.people.iter()) {
         let front = &entry.file.front;
         let image = front.image.as_ref().map(|i| {
             if i.contains("://") {

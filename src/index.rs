@@ -39,27 +39,29 @@ pub const RELATED_SCAN_LIMIT: usize = 256;
 /// How many related stories each story keeps.
 pub const RELATED_COUNT: usize = 5;
 
-/// The whole archive, joined: what the site is made from.
-#[derive(Debug)]
+/// The whole archive, joined: what the site is made from. Its parts are shared
+/// (`Arc`), so that `serve` can make the next archive from this one by
+/// replacing one story and its quotes without copying the rest.
+#[derive(Debug, Clone)]
 pub struct Archive {
     /// The archive folder.
     pub root: PathBuf,
     /// Settings.
     pub config: Config,
     /// People, by id.
-    pub people: Vec<PersonEntry>,
+    pub people: Arc<[PersonEntry]>,
     /// Stories, newest first (then by slug).
-    pub stories: Vec<StoryEntry>,
+    pub stories: Vec<Arc<StoryEntry>>,
     /// Every quote.
-    pub quotes: Vec<QuoteEntry>,
+    pub quotes: Vec<Arc<QuoteEntry>>,
     /// Content pages, by name.
-    pub pages: Vec<PageFile>,
+    pub pages: Arc<[PageFile]>,
     /// Person id → index.
-    pub person_ids: HashMap<String, PersonId>,
+    pub person_ids: Arc<HashMap<String, PersonId>>,
     /// Story slug → index.
-    pub story_ids: HashMap<String, StoryId>,
+    pub story_ids: Arc<HashMap<String, StoryId>>,
     /// Quote id → index.
-    pub quote_ids: HashMap<String, QuoteId>,
+    pub quote_ids: Arc<HashMap<String, QuoteId>>,
 }
 
 /// A person and everything the archive knows about them.
@@ -78,7 +80,7 @@ pub struct PersonEntry {
 }
 
 /// A story and its connections.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StoryEntry {
     /// The anchored story (its quotes are also in [`Archive::quotes`]).
     pub story: Arc<AnchoredStory>,
@@ -106,7 +108,7 @@ pub struct Link {
 }
 
 /// A quote with its story and people resolved.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct QuoteEntry {
     /// The anchored quote.
     pub quote: Quote,
@@ -116,6 +118,84 @@ pub struct QuoteEntry {
     pub speaker: Option<PersonId>,
     /// Who it is about.
     pub about: Vec<PersonId>,
+}
+
+impl Archive {
+    /// This archive with `story` in place of the story of the same slug and
+    /// file, when the edit leaves what other stories, people and lists read of
+    /// it as it was: its date and tags, its people and how often each is
+    /// mentioned, its quotes' ids, speakers, subjects, dates and statuses, and
+    /// where it links. Its text, title, summary and notes, and its quotes'
+    /// words and kinds, may change: they show on its own pages and cards only.
+    /// `None` when the edit reaches further and the archive must be indexed
+    /// anew. What `serve` does after most saves, at a fraction of a full index.
+    pub fn replace_story(&self, story: Arc<AnchoredStory>) -> Option<(Archive, StoryId)> {
+        let &id = self.story_ids.get(&story.story.slug)?;
+        let old = &self.stories[id.0];
+        let (before, after) = (&old.story, &story);
+        let unchanged = before.story.source.path == after.story.source.path
+            && before.story.front.date == after.story.front.date
+            && before.story.front.tags == after.story.front.tags
+            && before.story.front.draft == after.story.front.draft
+            && before.people == after.people
+            && story_people(after, &self.person_ids) == old.people
+            && same_internal_links(before, after)
+            && before.links.len() == after.links.len()
+            && before
+                .links
+                .iter()
+                .zip(&after.links)
+                .all(|(a, b)| a.target == b.target && a.relation == b.relation)
+            && before.quotes.len() == old.quotes.len()
+            && after.quotes.len() == old.quotes.len()
+            && before.quotes.iter().zip(&after.quotes).all(|(a, b)| {
+                a.id == b.id
+                    && a.speaker == b.speaker
+                    && a.about == b.about
+                    && a.said == b.said
+                    && a.status == b.status
+            });
+        if !unchanged {
+            return None;
+        }
+        let links = links_out(after, &self.story_ids);
+        let same_links = links.len() == old.links_out.len()
+            && links
+                .iter()
+                .zip(&old.links_out)
+                .all(|(a, b)| a.story == b.story && a.relation == b.relation);
+        if !same_links {
+            return None;
+        }
+        let mut archive = self.clone();
+        for (&quote_id, quote) in old.quotes.iter().zip(&after.quotes) {
+            let entry = &self.quotes[quote_id.0];
+            archive.quotes[quote_id.0] = Arc::new(QuoteEntry {
+                quote: quote.clone(),
+                story: entry.story,
+                speaker: entry.speaker,
+                about: entry.about.clone(),
+            });
+        }
+        archive.stories[id.0] = Arc::new(StoryEntry {
+            story,
+            people: old.people.clone(),
+            quotes: old.quotes.clone(),
+            links_out: links,
+            backlinks: old.backlinks.clone(),
+            related: old.related.clone(),
+        });
+        Some((archive, id))
+    }
+}
+
+/// Whether two versions of a story link the same stories, people and quotes from their Markdown.
+fn same_internal_links(a: &AnchoredStory, b: &AnchoredStory) -> bool {
+    let (a, b) = (&a.text.internal_links, &b.text.internal_links);
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.scheme == y.scheme && x.target == y.target)
 }
 
 /// Joins the anchored archive into an [`Archive`], checking cross-story references.
@@ -244,13 +324,13 @@ pub fn index_shared(
     let archive = Archive {
         root,
         config,
-        people: person_entries,
-        stories: story_entries,
-        quotes,
-        pages,
-        person_ids,
-        story_ids,
-        quote_ids,
+        people: person_entries.into(),
+        stories: story_entries.into_iter().map(Arc::new).collect(),
+        quotes: quotes.into_iter().map(Arc::new).collect(),
+        pages: pages.into(),
+        person_ids: Arc::new(person_ids),
+        story_ids: Arc::new(story_ids),
+        quote_ids: Arc::new(quote_ids),
     };
     (archive, diagnostics)
 }
@@ -438,50 +518,24 @@ fn resolve_links(
 ) {
     let mut backlinks: Vec<Vec<Link>> = vec![Vec::new(); stories.len()];
     for (i, entry) in stories.iter_mut().enumerate() {
-        let mut out = Vec::new();
         for link in &entry.story.links {
-            match story_ids.get(&link.target) {
-                Some(&target) => out.push(Link {
-                    story: target,
-                    relation: link.relation.clone(),
-                    span: link.span,
-                }),
-                None if broken.stories.contains(&link.target) => {}
-                None => {
-                    let hint = match suggest::closest(
-                        &link.target,
-                        story_ids.keys().map(String::as_str),
-                    ) {
-                        Some(best) => format!(
-                            "did you mean `{best}`? a story's slug is its file name or its `slug`"
-                        ),
-                        None => {
-                            "a story's slug is its file name (without .md) or its `slug`".into()
-                        }
-                    };
-                    diagnostics.push(
-                        Diagnostic::error(format!("unknown story `{}`", link.target))
-                            .at(&link.origin.file, link.origin.span.clone())
-                            .label("no story has this slug")
-                            .hint(hint),
-                    );
-                }
-            }
-        }
-        for link in &entry.story.text.internal_links {
-            if link.scheme != LinkScheme::Story {
+            if story_ids.contains_key(&link.target) || broken.stories.contains(&link.target) {
                 continue;
             }
-            if let Some(&target) = story_ids.get(&link.target) {
-                if !out.iter().any(|l| l.story == target) {
-                    out.push(Link {
-                        story: target,
-                        relation: None,
-                        span: None,
-                    });
+            let hint = match suggest::closest(&link.target, story_ids.keys().map(String::as_str)) {
+                Some(best) => {
+                    format!("did you mean `{best}`? a story's slug is its file name or its `slug`")
                 }
-            }
+                None => "a story's slug is its file name (without .md) or its `slug`".into(),
+            };
+            diagnostics.push(
+                Diagnostic::error(format!("unknown story `{}`", link.target))
+                    .at(&link.origin.file, link.origin.span.clone())
+                    .label("no story has this slug")
+                    .hint(hint),
+            );
         }
+        let out = links_out(&entry.story, story_ids);
         for link in &out {
             if link.story.0 != i {
                 backlinks[link.story.0].push(Link {
@@ -496,6 +550,37 @@ fn resolve_links(
     for (entry, links) in stories.iter_mut().zip(backlinks) {
         entry.backlinks = links;
     }
+}
+
+/// The links out of `story` that resolve, in order: its `[[link]]`s, then the
+/// `story:` links of its Markdown to stories it does not link already.
+fn links_out(story: &AnchoredStory, story_ids: &HashMap<String, StoryId>) -> Vec<Link> {
+    let mut out: Vec<Link> = story
+        .links
+        .iter()
+        .filter_map(|link| {
+            story_ids.get(&link.target).map(|&target| Link {
+                story: target,
+                relation: link.relation.clone(),
+                span: link.span,
+            })
+        })
+        .collect();
+    for link in &story.text.internal_links {
+        if link.scheme != LinkScheme::Story {
+            continue;
+        }
+        if let Some(&target) = story_ids.get(&link.target) {
+            if !out.iter().any(|l| l.story == target) {
+                out.push(Link {
+                    story: target,
+                    relation: None,
+                    span: None,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn fill_people(people: &mut [PersonEntry], stories: &[StoryEntry], quotes: &[QuoteEntry]) {

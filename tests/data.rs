@@ -481,7 +481,7 @@ fn charts_are_well_formed_and_the_timeline_has_a_bar_for_every_month() {
     let quoted = archive.people.iter().filter(|p| own(p) > 0).count().min(8);
     assert_eq!(bars_of(&doc, "bar").len(), quoted);
 
-    for person in &archive.people {
+    for person in archive.people.iter() {
         let page = read(site.join(format!("people/{}/index.html", person.file.id)));
         let charts = svgs(&page);
         if person.stories.is_empty() && person.quotes_by.is_empty() {

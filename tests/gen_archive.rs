@@ -72,7 +72,7 @@ fn generated_archive_checks_clean_with_a_power_law() {
         assert!((3..=8).contains(&n), "a story with {n} people");
         assert!(!story.quotes.is_empty());
     }
-    for person in &archive.people {
+    for person in archive.people.iter() {
         assert!(!person.stories.is_empty(), "a person in no story");
     }
     let top = archive

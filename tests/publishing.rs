@@ -163,7 +163,7 @@ fn the_archive_feed_lists_the_newest_stories() {
 fn each_person_has_a_feed_of_their_stories_and_quotes() {
     let site = example_site();
     let archive = example_archive();
-    for person in &archive.people {
+    for person in archive.people.iter() {
         let id = &person.file.id;
         let path = format!("people/{id}/atom.xml");
         let feed = site.feed(&path);
@@ -219,7 +219,7 @@ fn each_tag_has_a_feed_of_its_stories() {
     let archive = example_archive();
     let cards = Cards::new(&archive);
     assert!(!cards.tags.is_empty());
-    for (slug, (_, stories)) in &cards.tags {
+    for (slug, (_, stories)) in cards.tags.iter() {
         let path = format!("tags/{slug}/atom.xml");
         let feed = site.feed(&path);
         check_feed(&feed, &path, &format!("tags/{slug}/"));

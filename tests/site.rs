@@ -55,7 +55,7 @@ fn every_story_person_quote_and_tag_gets_a_page() {
             story.story.story.slug
         );
     }
-    for person in &archive.people {
+    for person in archive.people.iter() {
         let page = read(site.join(format!("people/{}/index.html", person.file.id)));
         assert!(html::unescape(&page).contains(&person.file.front.name));
     }

@@ -2,6 +2,7 @@
 //! shared by every page that lists them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -15,23 +16,28 @@ use crate::load::slugify;
 /// How long a derived summary may be, in chars.
 const SUMMARY_CHARS: usize = 280;
 
-/// Every card of the archive, indexed like the archive's vectors.
-#[derive(Debug)]
+/// Every card of the archive, indexed like the archive's vectors. Shared like
+/// the archive's parts, so that one story's cards can be replaced cheaply.
+#[derive(Debug, Clone)]
 pub struct Cards {
     /// By [`StoryId`].
-    pub stories: Vec<StoryCard>,
+    pub stories: Vec<Arc<StoryCard>>,
     /// By [`crate::index::PersonId`].
-    pub people: Vec<PersonCard>,
+    pub people: Arc<[PersonCard]>,
     /// By [`crate::index::QuoteId`].
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
     /// Tags by slug: the name first seen and its stories, newest first.
-    pub tags: BTreeMap<String, (String, Vec<StoryId>)>,
+    pub tags: Arc<BTreeMap<String, (String, Vec<StoryId>)>>,
 }
 
 impl Cards {
     /// Makes every card.
     pub fn new(archive: &Archive) -> Cards {
-        let stories: Vec<StoryCard> = archive.stories.par_iter().map(story_card).collect();
+        let stories: Vec<Arc<StoryCard>> = archive
+            .stories
+            .par_iter()
+            .map(|entry| Arc::new(story_card(entry)))
+            .collect();
         let people = archive
             .people
             .par_iter()
@@ -53,7 +59,7 @@ impl Cards {
         let quotes = archive
             .quotes
             .par_iter()
-            .map(|q| quote_card(archive, q, &stories))
+            .map(|q| Arc::new(quote_card(archive, q, &stories)))
             .collect();
         let mut tags: BTreeMap<String, (String, Vec<StoryId>)> = BTreeMap::new();
         for (i, entry) in archive.stories.iter().enumerate() {
@@ -73,8 +79,27 @@ impl Cards {
             stories,
             people,
             quotes,
-            tags,
+            tags: Arc::new(tags),
         }
+    }
+}
+
+impl Cards {
+    /// These cards with one story's card and its quotes' cards made anew, for
+    /// an archive made by [`Archive::replace_story`] from the one these cards
+    /// were made from.
+    pub fn with_story(&self, archive: &Archive, id: StoryId) -> Cards {
+        let mut cards = self.clone();
+        let entry = &archive.stories[id.0];
+        cards.stories[id.0] = Arc::new(story_card(entry));
+        for &quote in &entry.quotes {
+            cards.quotes[quote.0] = Arc::new(quote_card(
+                archive,
+                &archive.quotes[quote.0],
+                &cards.stories,
+            ));
+        }
+        cards
     }
 }
 
@@ -113,7 +138,7 @@ fn story_card(entry: &crate::index::StoryEntry) -> StoryCard {
 fn quote_card(
     archive: &Archive,
     entry: &crate::index::QuoteEntry,
-    stories: &[StoryCard],
+    stories: &[Arc<StoryCard>],
 ) -> QuoteCard {
     let quote = &entry.quote;
     let story = &stories[entry.story.0];

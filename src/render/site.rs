@@ -288,6 +288,26 @@ impl PageRenderer {
         }
     }
 
+    /// A renderer of `archive`, made by [`Archive::replace_story`] from this
+    /// renderer's archive: only the story's cards are made anew.
+    pub fn with_story(&self, archive: std::sync::Arc<Archive>, id: StoryId) -> PageRenderer {
+        let cards = self.cards.with_story(&archive, id);
+        let site = site_view(&archive, &cards, &self.base_url);
+        PageRenderer {
+            archive,
+            templates: self.templates.clone(),
+            cards,
+            site,
+            base_url: self.base_url.clone(),
+            highlighter: Highlighter::new(),
+        }
+    }
+
+    /// The archive pages are rendered from.
+    pub fn archive(&self) -> &std::sync::Arc<Archive> {
+        &self.archive
+    }
+
     fn renderer(&self) -> Renderer<'_> {
         Renderer {
             archive: &self.archive,
@@ -381,7 +401,7 @@ impl PageRenderer {
         paths.extend(self.cards.stories.iter().map(|c| index(&c.path)));
         paths.push("people/index.html".into());
         paths.extend(self.cards.people.iter().map(|c| index(&c.path)));
-        for (entry, card) in archive.people.iter().zip(&self.cards.people) {
+        for (entry, card) in archive.people.iter().zip(self.cards.people.iter()) {
             let more = person_more(entry, &card.path);
             let counts = [more.counts.stories, more.counts.quotes, more.counts.about];
             for (first, count) in [more.stories, more.quotes, more.about]
@@ -725,14 +745,15 @@ impl Renderer<'_> {
         meta.feed = feeds::person_feed(&self.archive.config, &card.id);
         meta.json_ld = Some(jsonld::person(self.archive, id, self.base_url));
         meta.image = jsonld::image_url(&entry.file.front, self.base_url);
-        let newest = |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<QuoteCard> {
-            ids.iter()
-                .rev()
-                .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
-                .take(PERSON_LIST_LIMIT)
-                .map(|q| self.cards.quotes[q.0].clone())
-                .collect()
-        };
+        let newest =
+            |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<std::sync::Arc<QuoteCard>> {
+                ids.iter()
+                    .rev()
+                    .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
+                    .take(PERSON_LIST_LIMIT)
+                    .map(|q| self.cards.quotes[q.0].clone())
+                    .collect()
+            };
         let more = person_more(entry, &card.path);
         let front = &entry.file.front;
         let bio = visible_text(

@@ -64,11 +64,11 @@ fn last_changes(archive: &Archive, cards: &Cards) -> HashMap<String, Date> {
     for (card, entry) in cards.quotes.iter().zip(&archive.quotes) {
         map.insert(card.path.clone(), story(entry.story));
     }
-    for (card, entry) in cards.people.iter().zip(&archive.people) {
+    for (card, entry) in cards.people.iter().zip(archive.people.iter()) {
         let ids: Vec<StoryId> = entry.stories.iter().map(|&(s, _)| s).collect();
         map.extend(newest(&ids).map(|d| (card.path.clone(), d)));
     }
-    for (slug, (_, ids)) in &cards.tags {
+    for (slug, (_, ids)) in cards.tags.iter() {
         map.extend(newest(ids).map(|d| (format!("tags/{slug}/"), d)));
     }
     // Stories are newest first, as on the list pages (the paths follow `site::paginate`).

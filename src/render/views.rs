@@ -6,6 +6,8 @@
 //! where `page.root` leads from the page being rendered back to the root
 //! (`../../`), so one build works under any path on any host.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// The archive as a whole; given to every template as `site`.
@@ -195,7 +197,7 @@ pub struct PersonInStory {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryLinkView {
     /// The other story.
-    pub story: StoryCard,
+    pub story: Arc<StoryCard>,
     /// How they relate (`follow-up`, …), if said.
     pub relation: Option<String>,
 }
@@ -205,7 +207,7 @@ pub struct StoryLinkView {
 pub struct StoryPage {
     /// The story's card fields.
     #[serde(flatten)]
-    pub card: StoryCard,
+    pub card: Arc<StoryCard>,
     /// Last change, `YYYY-MM-DD`.
     pub updated: Option<String>,
     /// Last change, for readers.
@@ -215,13 +217,13 @@ pub struct StoryPage {
     /// Its people, most mentioned first.
     pub people: Vec<PersonInStory>,
     /// Its quotes, in text order.
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
     /// Stories it links to.
     pub links_out: Vec<StoryLinkView>,
     /// Stories that link to it.
     pub backlinks: Vec<StoryLinkView>,
     /// The most related stories.
-    pub related: Vec<StoryCard>,
+    pub related: Vec<Arc<StoryCard>>,
     /// How many margin notes it has.
     pub note_count: usize,
     /// How many links to other stories are anchored in its text.
@@ -252,7 +254,7 @@ pub struct ExternalLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryAppearance {
     /// The story.
-    pub story: StoryCard,
+    pub story: Arc<StoryCard>,
     /// Mentions of the person in it.
     pub mentions: usize,
 }
@@ -283,13 +285,13 @@ pub struct PersonPage {
     /// The biography (HTML; print with `| safe`).
     pub bio_html: String,
     /// Their verified quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
     /// Their disputed quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_disputed: Vec<QuoteCard>,
+    pub quotes_disputed: Vec<Arc<QuoteCard>>,
     /// Quotes attributed to them wrongly, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_misattributed: Vec<QuoteCard>,
+    pub quotes_misattributed: Vec<Arc<QuoteCard>>,
     /// Quotes about them, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_about: Vec<QuoteCard>,
+    pub quotes_about: Vec<Arc<QuoteCard>>,
     /// Stories they appear in, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub stories: Vec<StoryAppearance>,
     /// People they appear with, most often first (the first [`PERSON_LIST_LIMIT`]).
@@ -348,7 +350,7 @@ pub struct PersonList {
     /// The stories on this page, newest first (when `kind` is `stories`).
     pub stories: Vec<StoryAppearance>,
     /// The quotes on this page, newest first (otherwise).
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -371,7 +373,7 @@ pub struct MonthActivity {
 pub struct QuotePage {
     /// The quote's card fields.
     #[serde(flatten)]
-    pub card: QuoteCard,
+    pub card: Arc<QuoteCard>,
     /// The paragraph around it, with the words in `<mark>` (inline HTML without
     /// a `<p>`; print with `| safe`).
     pub context_html: String,
@@ -419,7 +421,7 @@ pub struct PagerLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryList {
     /// The stories on this page, newest first.
-    pub stories: Vec<StoryCard>,
+    pub stories: Vec<Arc<StoryCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -428,7 +430,7 @@ pub struct StoryList {
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteList {
     /// The quotes on this page, newest first.
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -441,7 +443,7 @@ pub struct SpeakerQuotes {
     /// An anchor id for this group (`s-ID`).
     pub anchor: String,
     /// Their quotes, newest first.
-    pub quotes: Vec<QuoteCard>,
+    pub quotes: Vec<Arc<QuoteCard>>,
 }
 
 /// People whose names sort under one letter; `people.html` gets a list of these as `letters`.
@@ -470,18 +472,18 @@ pub struct TagPage {
     /// The tag as written.
     pub name: String,
     /// Its stories, newest first.
-    pub stories: Vec<StoryCard>,
+    pub stories: Vec<Arc<StoryCard>>,
 }
 
 /// The home page; given to `index.html` as `home`.
 #[derive(Debug, Clone, Serialize)]
 pub struct HomePage {
     /// The newest stories.
-    pub latest: Vec<StoryCard>,
+    pub latest: Vec<Arc<StoryCard>>,
     /// The most-quoted people.
     pub most_quoted: Vec<PersonCard>,
     /// The newest quotes.
-    pub recent_quotes: Vec<QuoteCard>,
+    pub recent_quotes: Vec<Arc<QuoteCard>>,
     /// The most-quoted people as an SVG bar chart (print with `| safe`), if anyone is quoted.
     pub chart_svg: Option<String>,
 }
@@ -533,7 +535,7 @@ pub struct TimelineMonth {
     /// The id of its section (`m-2025-03`); the chart's bar links to it.
     pub anchor: String,
     /// Its stories, oldest first.
-    pub stories: Vec<StoryCard>,
+    pub stories: Vec<Arc<StoryCard>>,
 }
 
 /// A page from `content/pages/`; given to `page.html` as `content`.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::anchor::{anchor, anchor_one, AnchoredStory};
 use crate::diagnostics::{self, Diagnostic};
-use crate::index::{index_shared, Archive, Parts};
+use crate::index::{index_shared, Archive, Parts, StoryId};
 use crate::load::{self, LoadError, LoadOptions, SIDECAR_SUFFIX, STORIES_DIR};
 use crate::source::display_path;
 
@@ -20,6 +20,23 @@ pub struct LiveArchive {
     stories: BTreeMap<String, Arc<AnchoredStory>>,
     /// Diagnostics from loading and anchoring, each tied to a file.
     file_diagnostics: Vec<Diagnostic>,
+    /// The last archive indexed, with the index's own diagnostics.
+    last: Option<(Arc<Archive>, Vec<Diagnostic>)>,
+    /// Stories reloaded since then, by path.
+    changed: Vec<String>,
+}
+
+/// What [`LiveArchive::index`] made.
+#[derive(Debug)]
+pub struct Indexed {
+    /// The archive.
+    pub archive: Arc<Archive>,
+    /// Diagnostics of every stage, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// When one story was replaced in the last archive instead of indexing
+    /// anew: that archive and the story, so that what was made from it can be
+    /// patched too.
+    pub patched: Option<(Arc<Archive>, StoryId)>,
 }
 
 impl LiveArchive {
@@ -45,6 +62,8 @@ impl LiveArchive {
             parts,
             stories,
             file_diagnostics,
+            last: None,
+            changed: Vec::new(),
         })
     }
 
@@ -77,6 +96,7 @@ impl LiveArchive {
             self.file_diagnostics
                 .retain(|d| d.path().is_none_or(|p| p != story && p != sidecar));
             self.stories.remove(&story);
+            self.changed.push(story.clone());
             if !self.root.join(&story).is_file() {
                 continue;
             }
@@ -96,14 +116,50 @@ impl LiveArchive {
         }
     }
 
-    /// Joins the archive; diagnostics of every stage, sorted.
-    pub fn index(&self) -> (Archive, Vec<Diagnostic>) {
-        let (archive, mut found) =
-            index_shared(self.parts.clone(), self.stories.values().cloned().collect());
-        let mut all = self.file_diagnostics.clone();
-        all.append(&mut found);
-        diagnostics::sort(&mut all);
-        (archive, all)
+    /// Joins the archive. After an edit to one story that changes none of its
+    /// connections, the story is replaced in the last archive
+    /// ([`Archive::replace_story`]); otherwise everything is indexed anew.
+    pub fn index(&mut self) -> Indexed {
+        let changed = std::mem::take(&mut self.changed);
+        let mut indexed = self.replace(&changed).unwrap_or_else(|| {
+            let (archive, found) =
+                index_shared(self.parts.clone(), self.stories.values().cloned().collect());
+            Indexed {
+                archive: Arc::new(archive),
+                diagnostics: found,
+                patched: None,
+            }
+        });
+        self.last = Some((indexed.archive.clone(), indexed.diagnostics.clone()));
+        indexed
+            .diagnostics
+            .extend(self.file_diagnostics.iter().cloned());
+        diagnostics::sort(&mut indexed.diagnostics);
+        indexed
+    }
+
+    /// The last archive with the one changed story replaced, when that is
+    /// enough, with the last index's diagnostics.
+    fn replace(&self, changed: &[String]) -> Option<Indexed> {
+        let [path] = changed else {
+            return None;
+        };
+        let (previous, found) = self.last.as_ref()?;
+        let sidecar = display_path(&load::sidecar_path(Path::new(path)));
+        // The index's errors, and what it said about this story, may no longer hold.
+        if found
+            .iter()
+            .any(|d| d.is_error() || d.cites(path) || d.cites(&sidecar))
+        {
+            return None;
+        }
+        let story = self.stories.get(path)?.clone();
+        let (archive, id) = previous.replace_story(story)?;
+        Some(Indexed {
+            archive: Arc::new(archive),
+            diagnostics: found.clone(),
+            patched: Some((previous.clone(), id)),
+        })
     }
 }
 

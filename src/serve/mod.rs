@@ -22,6 +22,7 @@ use self::reload::ReloadEvent;
 use self::watch::Change;
 use crate::build::{reload_theme, Prepared};
 use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::index::StoryId;
 use crate::load::LoadOptions;
 use crate::render::site::base_path;
 
@@ -219,29 +220,31 @@ impl Rebuilder {
                 self.live = Some(live);
             }
         }
-        let Some(live) = &self.live else {
+        let Some(live) = &mut self.live else {
             return Err(Vec::new());
         };
         let started = Instant::now();
-        let (archive, diagnostics) = live.index();
-        let indexed = started.elapsed().as_millis();
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(diagnostics);
+        let indexed = live.index();
+        let index_millis = started.elapsed().as_millis();
+        if indexed.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(indexed.diagnostics);
         }
+        let diagnostics = indexed.diagnostics;
         let prepared = match self.prepared.take() {
             Some(old) => Prepared {
-                archive: Arc::new(archive),
+                archive: indexed.archive,
                 theme: old.theme,
                 templates: old.templates,
                 warnings: diagnostics,
                 stages: Default::default(),
             },
             None => {
-                let theme = crate::load::theme::load_theme(&self.root, &archive.config.theme)
-                    .map_err(|d| vec![d])?;
+                let theme =
+                    crate::load::theme::load_theme(&self.root, &indexed.archive.config.theme)
+                        .map_err(|d| vec![d])?;
                 let templates = crate::render::templates::Templates::compile(&theme)?;
                 Prepared {
-                    archive: Arc::new(archive),
+                    archive: indexed.archive,
                     theme,
                     templates: Arc::new(templates),
                     warnings: diagnostics,
@@ -249,13 +252,27 @@ impl Rebuilder {
                 }
             }
         };
-        let result = self.publish(&prepared, ReloadEvent::Reload);
+        // After an edit that changed one story's text only, the served model's
+        // cards are kept but for that story's.
+        let patch = indexed.patched.and_then(|(previous, story)| {
+            let served = self.shared.model.read().ok()?.clone()?;
+            (Arc::ptr_eq(&served.archive, &previous)
+                && Arc::ptr_eq(&served.templates, &prepared.templates))
+            .then_some((served, story))
+        });
+        let patched = patch.is_some();
+        let result = self.publish(&prepared, ReloadEvent::Reload, patch);
         let warnings = prepared.warnings.clone();
         self.prepared = Some(prepared);
         if std::env::var_os("ANNALIST_SERVE_TIMINGS").is_some() {
+            let how = if patched {
+                "one story replaced"
+            } else {
+                "indexed anew"
+            };
             println!(
-                "  reload+anchor+index {indexed} ms, then cards and probe pages {} ms",
-                started.elapsed().as_millis() - indexed
+                "  reload+anchor+index {index_millis} ms ({how}), then cards and probe pages {} ms",
+                started.elapsed().as_millis() - index_millis
             );
         }
         result.map(|count| (count, warnings))
@@ -266,7 +283,7 @@ impl Rebuilder {
             return self.content(&[]);
         };
         let result = reload_theme(&mut prepared, &self.root)
-            .and_then(|()| self.publish(&prepared, ReloadEvent::Reload));
+            .and_then(|()| self.publish(&prepared, ReloadEvent::Reload, None));
         self.prepared = Some(prepared);
         result.map(|count| (count, Vec::new()))
     }
@@ -280,32 +297,53 @@ impl Rebuilder {
         } else {
             ReloadEvent::Reload
         };
-        let result =
-            reload_theme(&mut prepared, &self.root).and_then(|()| self.publish(&prepared, event));
+        let result = reload_theme(&mut prepared, &self.root)
+            .and_then(|()| self.publish(&prepared, event, None));
         let count = prepared.theme.statics.len();
         self.prepared = Some(prepared);
         result.map(|_| (count, Vec::new()))
     }
 
     /// Serves `prepared` from now on. Pages are rendered when first asked for;
-    /// one page of each kind is rendered now, so that a template error shows at once.
-    fn publish(&self, prepared: &Prepared, event: ReloadEvent) -> Result<usize, Vec<Diagnostic>> {
-        let model = Arc::new(Model::new(
-            prepared.archive.clone(),
-            prepared.theme.clone(),
-            prepared.templates.clone(),
-        ));
-        let errors: Vec<Diagnostic> = probe_pages(&prepared.archive)
-            .iter()
-            .filter_map(|key| match model.renderer.page(key) {
-                Some(Err(d)) => Some(d),
-                _ => None,
-            })
-            .collect();
+    /// one page of each kind is rendered now, so that a template error shows at
+    /// once. With `patch` (the served model and the one story that changed
+    /// since), the model is made from the served one, and the story's page is
+    /// the page rendered now.
+    fn publish(
+        &self,
+        prepared: &Prepared,
+        event: ReloadEvent,
+        patch: Option<(Arc<Model>, StoryId)>,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let (model, probes) = match patch {
+            Some((served, story)) => {
+                let model = served.with_story(prepared.archive.clone(), story);
+                let slug = &prepared.archive.stories[story.0].story.story.slug;
+                (model, vec![format!("stories/{slug}/index.html")])
+            }
+            None => (
+                Model::new(
+                    prepared.archive.clone(),
+                    prepared.theme.clone(),
+                    prepared.templates.clone(),
+                ),
+                probe_pages(&prepared.archive),
+            ),
+        };
+        let model = Arc::new(model);
+        let mut pages = Vec::new();
+        let mut errors = Vec::new();
+        for key in probes {
+            match model.renderer.page(&key) {
+                Some(Ok(page)) => pages.push(page),
+                Some(Err(d)) => errors.push(d),
+                None => {}
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
-        self.shared.publish(model.clone(), event);
+        self.shared.publish(model.clone(), pages, event);
         extras_after_quiet(self.shared.clone(), model);
         Ok(prepared.archive.stories.len())
     }
