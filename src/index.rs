@@ -49,7 +49,7 @@ pub struct Archive {
     /// Settings.
     pub config: Config,
     /// People, by id.
-    pub people: Arc<[PersonEntry]>,
+    pub people: Vec<Arc<PersonEntry>>,
     /// Stories, newest first (then by slug).
     pub stories: Vec<Arc<StoryEntry>>,
     /// Every quote.
@@ -65,7 +65,7 @@ pub struct Archive {
 }
 
 /// A person and everything the archive knows about them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PersonEntry {
     /// The registry file.
     pub file: PersonFile,
@@ -122,23 +122,26 @@ pub struct QuoteEntry {
 
 impl Archive {
     /// This archive with `story` in place of the story of the same slug and
-    /// file, when the edit leaves what other stories, people and lists read of
-    /// it as it was: its date and tags, its people and how often each is
-    /// mentioned, its quotes' ids, speakers, subjects, dates and statuses, and
-    /// where it links. Its text, title, summary and notes, and its quotes'
-    /// words and kinds, may change: they show on its own pages and cards only.
-    /// `None` when the edit reaches further and the archive must be indexed
-    /// anew. What `serve` does after most saves, at a fraction of a full index.
+    /// file, when the edit leaves what other stories and lists read of it as it
+    /// was: its date and tags, who appears in it, its quotes' ids, speakers,
+    /// subjects, dates, statuses and order, and where it links. Its text,
+    /// title, summary and notes, its quotes' words and kinds, and how often
+    /// each person is mentioned may change: they show on its own pages, its
+    /// cards and its people's story lists, which are replaced too. `None` when
+    /// the edit reaches further and the archive must be indexed anew. What
+    /// `serve` does after most saves, at a fraction of the cost of an index.
     pub fn replace_story(&self, story: Arc<AnchoredStory>) -> Option<(Archive, StoryId)> {
         let &id = self.story_ids.get(&story.story.slug)?;
         let old = &self.stories[id.0];
         let (before, after) = (&old.story, &story);
+        let people = story_people(after, &self.person_ids);
         let unchanged = before.story.source.path == after.story.source.path
             && before.story.front.date == after.story.front.date
             && before.story.front.tags == after.story.front.tags
             && before.story.front.draft == after.story.front.draft
             && before.people == after.people
-            && story_people(after, &self.person_ids) == old.people
+            && people.len() == old.people.len()
+            && people.iter().zip(&old.people).all(|(a, b)| a.0 == b.0)
             && same_internal_links(before, after)
             && before.links.len() == after.links.len()
             && before
@@ -154,7 +157,9 @@ impl Archive {
                     && a.about == b.about
                     && a.said == b.said
                     && a.status == b.status
-            });
+            })
+            // A person's quotes of one day are in text order.
+            && text_order(&before.quotes) == text_order(&after.quotes);
         if !unchanged {
             return None;
         }
@@ -168,6 +173,15 @@ impl Archive {
             return None;
         }
         let mut archive = self.clone();
+        for (&(person, count), &(_, was)) in people.iter().zip(&old.people) {
+            if count != was {
+                let mut entry = PersonEntry::clone(&self.people[person.0]);
+                for slot in entry.stories.iter_mut().filter(|(s, _)| *s == id) {
+                    slot.1 = count;
+                }
+                archive.people[person.0] = Arc::new(entry);
+            }
+        }
         for (&quote_id, quote) in old.quotes.iter().zip(&after.quotes) {
             let entry = &self.quotes[quote_id.0];
             archive.quotes[quote_id.0] = Arc::new(QuoteEntry {
@@ -179,7 +193,7 @@ impl Archive {
         }
         archive.stories[id.0] = Arc::new(StoryEntry {
             story,
-            people: old.people.clone(),
+            people,
             quotes: old.quotes.clone(),
             links_out: links,
             backlinks: old.backlinks.clone(),
@@ -187,6 +201,13 @@ impl Archive {
         });
         Some((archive, id))
     }
+}
+
+/// The quotes' places in text order.
+fn text_order(quotes: &[Quote]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..quotes.len()).collect();
+    order.sort_by_key(|&i| quotes[i].span.start);
+    order
 }
 
 /// Whether two versions of a story link the same stories, people and quotes from their Markdown.
@@ -324,7 +345,7 @@ pub fn index_shared(
     let archive = Archive {
         root,
         config,
-        people: person_entries.into(),
+        people: person_entries.into_iter().map(Arc::new).collect(),
         stories: story_entries.into_iter().map(Arc::new).collect(),
         quotes: quotes.into_iter().map(Arc::new).collect(),
         pages: pages.into(),

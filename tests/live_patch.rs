@@ -94,6 +94,12 @@ fn a_patched_archive_makes_the_same_site_as_a_fresh_load() {
             "text added after a quote, moving the quotes that follow",
         ),
         (
+            STORY,
+            "She expects to report in late September, she added.",
+            "She expects to report in late September, she added. Brandvold would not say more.",
+            "a person mentioned once more",
+        ),
+        (
             SIDECAR,
             "kind = \"written\"",
             "kind = \"direct\"",
@@ -142,16 +148,16 @@ fn edits_that_reach_other_pages_are_indexed_anew() {
             "the tags",
         ),
         (
-            STORY,
-            "before the company is due to take over.\n",
-            "before the company is due to take over.\n\nHollis Brandvold declined to comment.\n",
-            "a person mentioned once more",
-        ),
-        (
             SIDECAR,
             "status = \"verified\"",
             "status = \"disputed\"",
             "a quote's status",
+        ),
+        (
+            STORY,
+            "\"I asked for independent eyes on this,\nand now we have them,\" she said. \"I am confident about what they will find.\"",
+            "\"I am confident about what they will find,\" she said. \"I asked for independent eyes on this,\nand now we have them.\"",
+            "two quotes of one day swapped in the text",
         ),
         (
             SIDECAR,
@@ -175,6 +181,11 @@ fn edits_that_reach_other_pages_are_indexed_anew() {
         edit(root, file, from, to);
         live.reload_stories(&[root.join(file)]);
         let indexed = live.index();
+        assert!(
+            !indexed.diagnostics.iter().any(|d| d.is_error()),
+            "{what}: {:?}",
+            indexed.diagnostics
+        );
         assert!(indexed.patched.is_none(), "{what}: patched");
     }
 }
