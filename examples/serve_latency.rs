@@ -6,6 +6,10 @@
 //! cargo run --release --example serve_latency -- --root /tmp/annalist-bench/10000/archive --edits 10
 //! ```
 //! The archive is edited in place and restored afterwards.
+//!
+//! `--edit paragraph` (the default) adds a paragraph to the first story: the
+//! story is replaced in the last archive. `--edit date` moves its date by a day
+//! at each edit, which reorders the stories: the archive is indexed anew.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -24,6 +28,9 @@ struct Options {
     /// How many edits to time.
     #[arg(long, default_value_t = 10)]
     edits: usize,
+    /// What each edit changes: `paragraph` or `date`.
+    #[arg(long, default_value = "paragraph")]
+    edit: String,
     /// The annalist binary (default: beside this example's folder).
     #[arg(long)]
     annalist: Option<PathBuf>,
@@ -74,6 +81,11 @@ fn main() -> Result<(), String> {
     for edit in 1..=options.edits {
         let marker = format!("Benchmark marker {edit} {}.", std::process::id());
         let edited = original.replacen("\n\n", &format!("\n\n{marker}\n\n"), 1);
+        let edited = match options.edit.as_str() {
+            "paragraph" => edited,
+            "date" => shift_date(&edited, edit)?,
+            other => return Err(format!("unknown --edit {other}: paragraph or date")),
+        };
         // Let the watcher settle between edits.
         std::thread::sleep(Duration::from_millis(300));
         let saved = Instant::now();
@@ -103,6 +115,20 @@ fn main() -> Result<(), String> {
         times[times.len() - 1].as_millis()
     );
     Ok(())
+}
+
+/// The story with its front matter's `date = YYYY-MM-DD` moved `days` days on.
+fn shift_date(story: &str, days: usize) -> Result<String, String> {
+    let start = story.find("\ndate = ").ok_or("the story has no date line")? + "\ndate = ".len();
+    let text = story.get(start..start + 10).ok_or("short date")?;
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| e.to_string())?;
+    let moved = date + chrono::Duration::days(days as i64);
+    Ok(format!(
+        "{}{}{}",
+        &story[..start],
+        moved.format("%Y-%m-%d"),
+        &story[start + 10..]
+    ))
 }
 
 fn default_binary() -> PathBuf {
