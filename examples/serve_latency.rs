@@ -119,7 +119,10 @@ fn main() -> Result<(), String> {
 
 /// The story with its front matter's `date = YYYY-MM-DD` moved `days` days on.
 fn shift_date(story: &str, days: usize) -> Result<String, String> {
-    let start = story.find("\ndate = ").ok_or("the story has no date line")? + "\ndate = ".len();
+    let start = story
+        .find("\ndate = ")
+        .ok_or("the story has no date line")?
+        + "\ndate = ".len();
     let text = story.get(start..start + 10).ok_or("short date")?;
     let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| e.to_string())?;
     let moved = date + chrono::Duration::days(days as i64);

@@ -5,13 +5,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::check::{self, Stages};
-use crate::diagnostics::{self, Diagnostic, TextStyle};
+use crate::diagnostics::{self, Diagnostic, StoredDiagnostic, TextStyle};
+use crate::fingerprint::fingerprint;
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
 use crate::load::{theme, LoadError, LoadOptions};
 use crate::render::site::{render_site, RenderError, Rendered};
 use crate::render::templates::Templates;
-use crate::write::{Sink, SiteWriter, WriteError, WriteSummary};
+use crate::source::SourceFile;
+use crate::write::{last_build, Sink, SiteWriter, WriteError, WriteSummary};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -55,6 +57,10 @@ pub struct BuildReport {
     pub millis: u128,
     /// How long each stage took.
     pub stages: Stages,
+    /// Whether the output was already the site of these inputs (the last build
+    /// had the same [`fingerprint`] and its files are in place): nothing was
+    /// rendered or written, and the counts and warnings are the last build's.
+    pub up_to_date: bool,
 }
 
 /// A loaded, checked archive with its compiled theme: enough to render again
@@ -143,9 +149,24 @@ fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
 /// Builds the site; on content errors returns them and leaves the output as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
     let started = Instant::now();
-    let mut prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
-    let mut stages = std::mem::take(&mut prepared.stages);
     let output = output_path(&options.root, &options.output);
+    let mut inputs_stage = Stages::default();
+    let inputs = inputs_stage.time("inputs", || {
+        fingerprint(&options.root, options.base_url.as_deref(), options.drafts).ok()
+    });
+    if let Some(report) = inputs
+        .as_deref()
+        .and_then(|inputs| nothing_to_do(&options.root, &output, inputs))
+    {
+        return Ok(BuildReport {
+            millis: started.elapsed().as_millis(),
+            stages: inputs_stage,
+            ..report
+        });
+    }
+    let mut prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
+    let mut stages = inputs_stage;
+    stages.0.append(&mut prepared.stages.0);
     let writer = SiteWriter::open(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?;
     // Pages are written (to staging) as they are rendered: "render" includes
     // writing them, "write" is the commit that puts them in place.
@@ -165,6 +186,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         archive.quotes.len(),
         rendered.pages,
     );
+    if let Some(inputs) = inputs {
+        let record = BuildRecord {
+            inputs,
+            counts,
+            diagnostics: prepared.warnings.iter().map(Diagnostic::stored).collect(),
+        };
+        if let Ok(record) = serde_json::to_value(record) {
+            writer.record(record);
+        }
+    }
     let write = stages
         .time("write", || writer.commit())
         .map_err(|e| (e.into(), prepared.warnings.clone()))?;
@@ -175,6 +206,52 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         write: Some(write),
         millis: started.elapsed().as_millis(),
         stages,
+        up_to_date: false,
+    })
+}
+
+/// What a build records of itself in its output's manifest, so that the next
+/// build with the same inputs can report the same without doing it again.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct BuildRecord {
+    /// The [`fingerprint`] of the inputs.
+    inputs: String,
+    /// Stories, people, quotes and pages.
+    counts: (usize, usize, usize, usize),
+    /// The warnings it reported.
+    diagnostics: Vec<StoredDiagnostic>,
+}
+
+/// The report of the last build into `output`, when it was made from the same
+/// `inputs` and its files are all there as it wrote them: nothing to do, no
+/// file to write. Its warnings are reported again.
+fn nothing_to_do(root: &Path, output: &Path, inputs: &str) -> Option<BuildReport> {
+    let last = last_build(output)?;
+    let record: BuildRecord = serde_json::from_value(last.record).ok()?;
+    if record.inputs != inputs {
+        return None;
+    }
+    let read = |path: &str| {
+        let text = std::fs::read_to_string(root.join(path)).ok()?;
+        Some(SourceFile::new(path, text))
+    };
+    let diagnostics = record
+        .diagnostics
+        .into_iter()
+        .map(|d| d.restore(&read))
+        .collect::<Option<Vec<_>>>()?;
+    Some(BuildReport {
+        diagnostics,
+        output: output.to_path_buf(),
+        counts: record.counts,
+        write: Some(WriteSummary {
+            written: 0,
+            unchanged: last.files,
+            removed: 0,
+        }),
+        millis: 0,
+        stages: Stages::default(),
+        up_to_date: true,
     })
 }
 
@@ -196,6 +273,15 @@ pub fn run(options: &BuildOptions, style: TextStyle, verbose: bool) -> (String, 
             let write = report.write.unwrap_or_default();
             if verbose {
                 out.push_str(&format!("stages: {}\n", report.stages.summary()));
+            }
+            if report.up_to_date {
+                out.push_str(&format!(
+                    "nothing to do in {} ms: the inputs are those of the last build ({stories} stories, {people} people, {quotes} quotes: {pages} pages), whose {} files are in {} as it wrote them\n",
+                    report.millis,
+                    write.unchanged,
+                    report.output.display(),
+                ));
+                return (out, 0);
             }
             out.push_str(&format!(
                 "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {})\n",

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::source::{LineCol, Source};
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The archive cannot be published as it is.
@@ -143,6 +143,69 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// A diagnostic as kept between runs (in the output's manifest, for a build
+/// that finds nothing to do): files by path, to be read again.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StoredDiagnostic {
+    severity: Severity,
+    message: String,
+    file: Option<String>,
+    span: Option<Range<usize>>,
+    label: Option<String>,
+    hint: Option<String>,
+    related: Vec<(String, Range<usize>, String)>,
+}
+
+impl Diagnostic {
+    /// The diagnostic as kept between runs.
+    pub fn stored(&self) -> StoredDiagnostic {
+        StoredDiagnostic {
+            severity: self.severity,
+            message: self.message.clone(),
+            file: self.path(),
+            span: self.span.clone(),
+            label: self.label.clone(),
+            hint: self.hint.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|r| (r.file.display_path(), r.span.clone(), r.label.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl StoredDiagnostic {
+    /// The diagnostic again, with its files from `read` (by path as shown to
+    /// authors); `None` if one of them cannot be read.
+    pub fn restore(self, read: &dyn Fn(&str) -> Option<Source>) -> Option<Diagnostic> {
+        let file = match &self.file {
+            Some(path) => Some(read(path)?),
+            None => None,
+        };
+        let related = self
+            .related
+            .into_iter()
+            .map(|(path, span, label)| {
+                Some(Related {
+                    file: read(&path)?,
+                    span,
+                    label,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Diagnostic {
+            severity: self.severity,
+            message: self.message,
+            file,
+            span: self.span,
+            label: self.label,
+            hint: self.hint,
+            related,
+        })
     }
 }
 

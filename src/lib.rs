@@ -25,6 +25,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod export;
+pub mod fingerprint;
 pub mod index;
 pub mod init;
 pub mod load;

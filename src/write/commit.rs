@@ -35,10 +35,11 @@ pub(super) fn commit(
     place: &Place,
     existed: bool,
     manifest: Vec<Entry>,
+    build: Option<serde_json::Value>,
     journal: &Journal,
 ) -> Result<(), WriteError> {
     let staging = place.staging_dir()?;
-    manifest::write(staging, manifest)?;
+    manifest::write(staging, manifest, build)?;
     if !existed {
         return fs::rename(staging, &place.dir).map_err(WriteError::io("move into place", staging));
     }
@@ -131,7 +132,7 @@ mod tests {
         fs::write(dir.join("keep.html"), "keep").unwrap();
         fs::create_dir_all(staging.join("new")).unwrap();
         fs::write(staging.join("new/index.html"), "new").unwrap();
-        manifest::write(&staging, vec![Entry::of("new/index.html", b"new")]).unwrap();
+        manifest::write(&staging, vec![Entry::of("new/index.html", b"new")], None).unwrap();
         let journal = Journal {
             moves: vec!["new/index.html".into()],
             removes: vec!["old/deep/index.html".into()],

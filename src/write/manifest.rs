@@ -52,11 +52,24 @@ struct Manifest {
     #[serde(default)]
     generator: String,
     version: u32,
+    /// What the build that wrote these files records of itself (see
+    /// [`super::SiteWriter::record`]); the writer does not read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    build: Option<serde_json::Value>,
     files: Vec<Entry>,
 }
 
+/// A manifest as read: its files and the build's record, if any.
+#[derive(Debug, Default)]
+pub(super) struct Read {
+    /// The files.
+    pub files: Vec<Entry>,
+    /// The build's record.
+    pub build: Option<serde_json::Value>,
+}
+
 /// Reads the manifest `file`; `shown` is how the file is named in errors.
-pub(super) fn read(file: &Path, shown: &Path) -> Result<Vec<Entry>, WriteError> {
+pub(super) fn read(file: &Path, shown: &Path) -> Result<Read, WriteError> {
     let text = std::fs::read_to_string(file).map_err(WriteError::io("read", shown))?;
     let bad = |reason: String| WriteError::BadManifest {
         path: shown.to_path_buf(),
@@ -68,15 +81,23 @@ pub(super) fn read(file: &Path, shown: &Path) -> Result<Vec<Entry>, WriteError> 
         OLD_VERSION => manifest.files.iter_mut().for_each(|e| e.hash.clear()),
         other => return Err(bad(format!("format version {other}"))),
     }
-    Ok(manifest.files)
+    Ok(Read {
+        files: manifest.files,
+        build: manifest.build,
+    })
 }
 
-/// Writes a manifest of `entries`, sorted by path, into the folder `dir`.
-pub(super) fn write(dir: &Path, mut entries: Vec<Entry>) -> Result<(), WriteError> {
+/// Writes a manifest of `entries`, sorted by path, with the build's record, into the folder `dir`.
+pub(super) fn write(
+    dir: &Path,
+    mut entries: Vec<Entry>,
+    build: Option<serde_json::Value>,
+) -> Result<(), WriteError> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
         version: VERSION,
+        build,
         files: entries,
     };
     let file = dir.join(MANIFEST_NAME);
@@ -114,7 +135,7 @@ mod tests {
         let old =
             r#"{"version": 1, "files": [{"path": "a", "hash": "af63dc4c8601ec8c", "len": 1}]}"#;
         std::fs::write(&file, old).unwrap();
-        let entries = read(&file, &file).unwrap();
+        let entries = read(&file, &file).unwrap().files;
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].path, "a");
         assert!(entries[0].hash.is_empty());
@@ -124,9 +145,14 @@ mod tests {
     fn written_manifest_reads_back_sorted() {
         let dir = tempfile::tempdir().unwrap();
         let entries = vec![Entry::of("b", b"bb"), Entry::of("a", b"a")];
-        write(dir.path(), entries).unwrap();
+        let record = serde_json::json!({"inputs": "x"});
+        write(dir.path(), entries, Some(record.clone())).unwrap();
         let read_back = read(&dir.path().join(MANIFEST_NAME), dir.path()).unwrap();
-        assert_eq!(read_back, vec![Entry::of("a", b"a"), Entry::of("b", b"bb")]);
+        assert_eq!(
+            read_back.files,
+            vec![Entry::of("a", b"a"), Entry::of("b", b"bb")]
+        );
+        assert_eq!(read_back.build, Some(record));
     }
 
     #[test]

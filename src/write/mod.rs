@@ -152,6 +152,8 @@ pub struct SiteWriter {
     entries: Mutex<Vec<(Entry, bool)>>,
     /// Folders already made in staging, so each is made once.
     folders: Mutex<HashSet<String>>,
+    /// What the build records of itself in the manifest.
+    record: Mutex<Option<serde_json::Value>>,
     committed: bool,
 }
 
@@ -168,8 +170,16 @@ impl SiteWriter {
             previous,
             entries: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
+            record: Mutex::new(None),
             committed: false,
         })
+    }
+
+    /// Has the manifest carry `record`: what the build says of itself (the
+    /// fingerprint of its inputs, its counts and warnings), read back by
+    /// [`last_build`] before the next build.
+    pub fn record(&self, record: serde_json::Value) {
+        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = Some(record);
     }
 
     /// Moves the staged files into place, removes the previous build's files that
@@ -191,7 +201,15 @@ impl SiteWriter {
             removed: removed.len(),
         };
         let manifest: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
-        let same_manifest = moves.is_empty() && removed.is_empty() && self.previous.same(&manifest);
+        let record = self
+            .record
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let same_manifest = moves.is_empty()
+            && removed.is_empty()
+            && self.previous.same(&manifest)
+            && self.previous.build == record;
         if same_manifest {
             self.committed = true;
             self.place.discard_staging();
@@ -201,7 +219,13 @@ impl SiteWriter {
             moves,
             removes: removed,
         };
-        commit::commit(&self.place, self.previous.exists(), manifest, &journal)?;
+        commit::commit(
+            &self.place,
+            self.previous.exists(),
+            manifest,
+            record,
+            &journal,
+        )?;
         self.committed = true;
         Ok(summary)
     }
@@ -254,6 +278,38 @@ impl Drop for SiteWriter {
             self.place.discard_staging();
         }
     }
+}
+
+/// The record the last build left in `out_dir`'s manifest ([`SiteWriter::record`]),
+/// if that build's files are all still there as it wrote them (by length, as
+/// [`SiteWriter`] checks them) and no build was stopped halfway or is running.
+/// Lets a build with the same inputs know that it has nothing to do.
+pub fn last_build(out_dir: &Path) -> Option<LastBuild> {
+    use rayon::prelude::*;
+    let place = Place::locate(out_dir).ok()?;
+    if place.has_staging().unwrap_or(true) {
+        return None;
+    }
+    let file = place.dir.join(MANIFEST_NAME);
+    let read = manifest::read(&file, &file).ok()?;
+    let build = read.build?;
+    let intact = read.files.par_iter().all(|entry| {
+        fs::symlink_metadata(place.dir.join(&entry.path))
+            .is_ok_and(|meta| meta.is_file() && meta.len() == entry.len)
+    });
+    intact.then_some(LastBuild {
+        record: build,
+        files: read.files.len(),
+    })
+}
+
+/// What [`last_build`] found.
+#[derive(Debug, Clone)]
+pub struct LastBuild {
+    /// The record the build left.
+    pub record: serde_json::Value,
+    /// How many files it wrote.
+    pub files: usize,
 }
 
 /// Writes the whole site `files` into `out_dir` at once (see [`SiteWriter`]).

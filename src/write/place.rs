@@ -66,6 +66,12 @@ impl Place {
         Ok(())
     }
 
+    /// Whether a build's staging folder stands beside the output folder: one
+    /// was stopped before it finished, or is running.
+    pub fn has_staging(&self) -> Result<bool, WriteError> {
+        Ok(!self.siblings(STAGING_TAG)?.is_empty())
+    }
+
     /// The staging folder, made (with the output folder's parent) on first use.
     pub fn staging_dir(&self) -> Result<&Path, WriteError> {
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());

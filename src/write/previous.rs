@@ -21,6 +21,8 @@ pub(super) struct Previous {
     shown: PathBuf,
     /// The previous manifest, by path.
     manifest: HashMap<String, Entry>,
+    /// The previous build's record.
+    pub build: Option<serde_json::Value>,
     /// Paths in the manifest that are still regular files on disk.
     ours: HashSet<String>,
     /// Entries annalist did not write: left where they are, and in the way of
@@ -55,6 +57,7 @@ impl Previous {
             dir: None,
             shown: shown.to_path_buf(),
             manifest: HashMap::new(),
+            build: None,
             ours: HashSet::new(),
             foreign: Vec::new(),
         };
@@ -66,8 +69,13 @@ impl Previous {
         }
         let manifest_file = dir.join(MANIFEST_NAME);
         if fs::symlink_metadata(&manifest_file).is_ok() {
-            let entries = manifest::read(&manifest_file, &shown.join(MANIFEST_NAME))?;
-            previous.manifest = entries.into_iter().map(|e| (e.path.clone(), e)).collect();
+            let read = manifest::read(&manifest_file, &shown.join(MANIFEST_NAME))?;
+            previous.manifest = read
+                .files
+                .into_iter()
+                .map(|e| (e.path.clone(), e))
+                .collect();
+            previous.build = read.build;
         } else if !is_empty_dir(dir)? {
             return Err(WriteError::NotOurs(shown.into()));
         }
@@ -211,7 +219,7 @@ mod tests {
 
     fn with_manifest(dir: &Path, paths: &[&str]) {
         let entries = paths.iter().map(|p| Entry::of(p, b"x")).collect();
-        manifest::write(dir, entries).unwrap();
+        manifest::write(dir, entries, None).unwrap();
     }
 
     #[test]
