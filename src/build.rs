@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Diagnostic, StoredDiagnostic, TextStyle};
 use crate::fingerprint::fingerprint;
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
-use crate::load::{theme, LoadError, LoadOptions};
+use crate::load::{theme, LoadError, LoadOptions, Loaded};
 use crate::render::site::{render_site, RenderError, Rendered};
 use crate::render::templates::Templates;
 use crate::source::SourceFile;
@@ -85,17 +85,53 @@ pub fn prepare(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<Prepared, (BuildError, Vec<Diagnostic>)> {
-    let checked = check::model(root, LoadOptions { drafts }).map_err(|e| (e.into(), Vec::new()))?;
+    let inputs = read_inputs(root, drafts)?;
+    finish(inputs, base_url)
+}
+
+/// The files a build reads, read and parsed, before anchoring.
+struct Inputs {
+    loaded: Loaded,
+    theme: Result<ThemeFiles, Diagnostic>,
+    stages: Stages,
+}
+
+fn read_inputs(root: &Path, drafts: bool) -> Result<Inputs, (BuildError, Vec<Diagnostic>)> {
+    let mut stages = Stages::default();
+    let loaded = stages
+        .time("load", || crate::load::load(root, LoadOptions { drafts }))
+        .map_err(|e| (e.into(), Vec::new()))?;
+    let theme = stages.time("theme", || {
+        theme::load_theme(root, &loaded.corpus.config.theme)
+    });
+    Ok(Inputs {
+        loaded,
+        theme,
+        stages,
+    })
+}
+
+/// Anchors and indexes what was read and compiles the templates.
+fn finish(
+    inputs: Inputs,
+    base_url: Option<&str>,
+) -> Result<Prepared, (BuildError, Vec<Diagnostic>)> {
+    let Inputs {
+        loaded,
+        theme,
+        stages,
+    } = inputs;
+    let checked = check::anchor_and_index(loaded, stages);
+    let stages = checked.stages;
     let mut archive = checked.archive;
     let mut diagnostics = checked.diagnostics;
-    let mut stages = checked.stages;
     if let Some(url) = base_url {
         archive.config.base_url = url.to_string();
         if let Err((message, hint)) = archive.config.validate() {
             diagnostics.push(Diagnostic::error(format!("--base-url: {message}")).hint(hint));
         }
     }
-    let theme = match stages.time("theme", || theme::load_theme(root, &archive.config.theme)) {
+    let theme = match theme {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);
@@ -150,23 +186,34 @@ fn failure(diagnostics: Vec<Diagnostic>) -> (BuildError, Vec<Diagnostic>) {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Diagnostic>)> {
     let started = Instant::now();
     let output = output_path(&options.root, &options.output);
-    let mut inputs_stage = Stages::default();
-    let inputs = inputs_stage.time("inputs", || {
-        fingerprint(&options.root, options.base_url.as_deref(), options.drafts).ok()
-    });
-    if let Some(report) = inputs
+    let mut inputs = read_inputs(&options.root, options.drafts)?;
+    // Only inputs that load without errors are worth a fingerprint: a build
+    // with errors fails and records nothing.
+    let fingerprint = match &inputs.theme {
+        Ok(theme) if !inputs.loaded.diagnostics.iter().any(Diagnostic::is_error) => {
+            let corpus = &inputs.loaded.corpus;
+            let (base_url, drafts) = (options.base_url.as_deref(), options.drafts);
+            inputs
+                .stages
+                .time("fingerprint", || {
+                    fingerprint(corpus, theme, base_url, drafts)
+                })
+                .ok()
+        }
+        _ => None,
+    };
+    if let Some(report) = fingerprint
         .as_deref()
-        .and_then(|inputs| nothing_to_do(&options.root, &output, inputs))
+        .and_then(|print| nothing_to_do(&options.root, &output, print))
     {
         return Ok(BuildReport {
             millis: started.elapsed().as_millis(),
-            stages: inputs_stage,
+            stages: inputs.stages,
             ..report
         });
     }
-    let mut prepared = prepare(&options.root, options.drafts, options.base_url.as_deref())?;
-    let mut stages = inputs_stage;
-    stages.0.append(&mut prepared.stages.0);
+    let mut prepared = finish(inputs, options.base_url.as_deref())?;
+    let mut stages = std::mem::take(&mut prepared.stages);
     let writer = SiteWriter::open(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?;
     // Pages are written (to staging) as they are rendered: "render" includes
     // writing them, "write" is the commit that puts them in place.
@@ -186,7 +233,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         archive.quotes.len(),
         rendered.pages,
     );
-    if let Some(inputs) = inputs {
+    if let Some(inputs) = fingerprint {
         let record = BuildRecord {
             inputs,
             counts,

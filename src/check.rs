@@ -30,17 +30,22 @@ pub struct Checked {
 pub fn model(root: &Path, options: LoadOptions) -> Result<Checked, LoadError> {
     let mut stages = Stages::default();
     let loaded = stages.time("load", || crate::load::load(root, options))?;
+    Ok(anchor_and_index(loaded, stages))
+}
+
+/// Runs anchor → index on a loaded archive, adding their times to `stages`.
+pub fn anchor_and_index(loaded: crate::load::Loaded, mut stages: Stages) -> Checked {
     let mut diagnostics = loaded.diagnostics;
     let (anchored, mut found) = stages.time("anchor", || crate::anchor::anchor(loaded.corpus));
     diagnostics.append(&mut found);
     let (archive, mut found) = stages.time("index", || crate::index::index(anchored));
     diagnostics.append(&mut found);
     diagnostics::sort(&mut diagnostics);
-    Ok(Checked {
+    Checked {
         archive,
         diagnostics,
         stages,
-    })
+    }
 }
 
 /// How long each stage took, in order (for `build --verbose` and benchmarks).

@@ -1,57 +1,74 @@
-//! What a build's output depends on, as one hash: every file the build reads
-//! (`archive.toml`, `content/`, `templates/`, `themes/`, `static/`), the program
-//! itself (its built-in theme and all its code) and the options that change
-//! the output. `build` records it in the output's manifest; a build whose
-//! fingerprint matches the last one's, over an output still as that build
-//! wrote it, has nothing to do.
+//! What a build's output depends on, as one hash: every file the build read
+//! (`archive.toml`, stories and their sidecars, people, pages, the theme's
+//! templates and static files), the program itself and the options that
+//! change the output. It is made from the loaded files, so a full build pays
+//! only for hashing them. `build` records it in the output's manifest; a build
+//! whose fingerprint matches the last one's, over an output still as that
+//! build wrote it, has nothing to do.
 
-use std::fs;
 use std::io;
-use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 use xxhash_rust::xxh3::Xxh3;
 
-/// The folders under the archive root whose files a build reads.
-const INPUT_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
+use crate::load::theme::ThemeFiles;
+use crate::load::Corpus;
+use crate::source::Source;
 
-/// The fingerprint of a build of `root` with these options, as 32 hex digits
-/// (two independent 64-bit hashes: a false match is out of reach).
-pub fn fingerprint(root: &Path, base_url: Option<&str>, drafts: bool) -> io::Result<String> {
-    let mut files = vec![root.join("archive.toml")];
-    for folder in INPUT_FOLDERS {
-        let dir = root.join(folder);
-        if !dir.exists() {
-            continue;
-        }
-        for entry in WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(io::Error::other)?;
-            if !entry.file_type().is_dir() {
-                files.push(entry.into_path());
-            }
-        }
-    }
-    let hashes: Vec<(u64, u64)> = files
-        .par_iter()
-        .map(|path| {
-            let bytes = fs::read(path)?;
-            let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
-            Ok(pair(&[name.as_bytes(), &bytes]))
-        })
-        .collect::<io::Result<_>>()?;
-    let program = fs::read(std::env::current_exe()?)?;
+/// The fingerprint of a build of `corpus` with `theme` and these options, as
+/// 32 hex digits (two independent 64-bit hashes: a false match is out of
+/// reach). Fails only if the program's own file cannot be looked at.
+pub fn fingerprint(
+    corpus: &Corpus,
+    theme: &ThemeFiles,
+    base_url: Option<&str>,
+    drafts: bool,
+) -> io::Result<String> {
+    let program = std::fs::metadata(std::env::current_exe()?)?;
+    let built = program
+        .modified()?
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     let options = format!(
-        "annalist {}\nbase_url {base_url:?}\ndrafts {drafts}\nfiles {}",
+        "annalist {}\nprogram {} bytes, modified {built}\nbase_url {base_url:?}\ndrafts {drafts}\nbroken {:?}",
         env!("CARGO_PKG_VERSION"),
-        files.len()
+        program.len(),
+        corpus.broken,
     );
-    let mut all: Vec<u8> = Vec::with_capacity(16 * hashes.len() + 64);
+    let source = |s: &Source| pair(&[s.display_path().as_bytes(), s.text.as_bytes()]);
+    let mut hashes: Vec<(u64, u64)> = vec![pair(&[options.as_bytes()])];
+    hashes.extend(corpus.config_source.iter().map(source));
+    hashes.par_extend(corpus.stories.par_iter().map(|story| {
+        let sidecar = story.sidecar.as_ref().map_or((0, 0), |s| source(&s.source));
+        let (a, b) = source(&story.source);
+        pair(&[
+            &a.to_le_bytes(),
+            &b.to_le_bytes(),
+            &sidecar.0.to_le_bytes(),
+            &sidecar.1.to_le_bytes(),
+        ])
+    }));
+    hashes.extend(corpus.people.iter().map(|p| source(&p.source)));
+    hashes.extend(corpus.pages.iter().map(|p| source(&p.source)));
+    hashes.extend(
+        theme
+            .templates
+            .iter()
+            .map(|t| pair(&[t.name.as_bytes(), t.source.text.as_bytes()])),
+    );
+    hashes.extend(
+        theme
+            .statics
+            .iter()
+            .map(|f| pair(&[f.path.as_bytes(), &f.bytes])),
+    );
+    let mut all: Vec<u8> = Vec::with_capacity(16 * hashes.len());
     for (a, b) in hashes {
         all.extend_from_slice(&a.to_le_bytes());
         all.extend_from_slice(&b.to_le_bytes());
     }
-    let (a, b) = pair(&[options.as_bytes(), &program, &all]);
+    let (a, b) = pair(&[&all]);
     Ok(format!("{a:016x}{b:016x}"))
 }
 
@@ -73,59 +90,81 @@ fn pair(parts: &[&[u8]]) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{load, LoadOptions};
+    use std::fs;
+    use std::path::Path;
 
     fn archive() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("archive.toml"), "title = \"x\"\n").unwrap();
         fs::create_dir_all(dir.path().join("content/stories")).unwrap();
-        fs::write(dir.path().join("content/stories/a.md"), "a").unwrap();
+        fs::write(
+            dir.path().join("content/stories/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\n\nText.\n",
+        )
+        .unwrap();
         dir
+    }
+
+    fn print(root: &Path, base_url: Option<&str>, drafts: bool) -> String {
+        let loaded = load(root, LoadOptions { drafts }).unwrap();
+        let theme = crate::load::theme::load_theme(root, &loaded.corpus.config.theme).unwrap();
+        fingerprint(&loaded.corpus, &theme, base_url, drafts).unwrap()
     }
 
     #[test]
     fn the_same_inputs_give_the_same_fingerprint() {
         let dir = archive();
-        let first = fingerprint(dir.path(), None, false).unwrap();
+        let first = print(dir.path(), None, false);
         assert_eq!(first.len(), 32);
-        assert_eq!(first, fingerprint(dir.path(), None, false).unwrap());
+        assert_eq!(first, print(dir.path(), None, false));
     }
 
     #[test]
     fn any_input_file_or_option_changes_it() {
         let dir = archive();
         let root = dir.path();
-        let mut seen = vec![fingerprint(root, None, false).unwrap()];
+        let mut seen = vec![print(root, None, false)];
         let mut differs = |print: String| {
             assert!(!seen.contains(&print), "fingerprint repeated");
             seen.push(print);
         };
-        differs(fingerprint(root, Some("https://x.test/sub/"), false).unwrap());
-        differs(fingerprint(root, None, true).unwrap());
-        fs::write(root.join("content/stories/a.md"), "b").unwrap();
-        differs(fingerprint(root, None, false).unwrap());
-        fs::rename(
-            root.join("content/stories/a.md"),
-            root.join("content/stories/c.md"),
+        differs(print(root, Some("https://x.test/sub/"), false));
+        differs(print(root, None, true));
+        let story = root.join("content/stories/a.md");
+        fs::write(
+            &story,
+            fs::read_to_string(&story).unwrap().replace("Text", "Test"),
         )
         .unwrap();
-        differs(fingerprint(root, None, false).unwrap());
+        differs(print(root, None, false));
+        fs::write(root.join("content/stories/a.ann.toml"), "people = []\n").unwrap();
+        differs(print(root, None, false));
+        fs::rename(&story, root.join("content/stories/c.md")).unwrap();
+        fs::rename(
+            root.join("content/stories/a.ann.toml"),
+            root.join("content/stories/c.ann.toml"),
+        )
+        .unwrap();
+        differs(print(root, None, false));
         fs::create_dir_all(root.join("templates")).unwrap();
-        fs::write(root.join("templates/story.html"), "").unwrap();
-        differs(fingerprint(root, None, false).unwrap());
+        fs::write(root.join("templates/footer.html"), "mine").unwrap();
+        differs(print(root, None, false));
         fs::create_dir_all(root.join("static")).unwrap();
         fs::write(root.join("static/x.css"), "").unwrap();
-        differs(fingerprint(root, None, false).unwrap());
+        differs(print(root, None, false));
         fs::write(root.join("archive.toml"), "title = \"y\"\n").unwrap();
-        differs(fingerprint(root, None, false).unwrap());
+        differs(print(root, None, false));
     }
 
     #[test]
-    fn files_outside_the_input_folders_do_not_count() {
+    fn files_the_build_does_not_read_do_not_count() {
         let dir = archive();
-        let before = fingerprint(dir.path(), None, false).unwrap();
+        let before = print(dir.path(), None, false);
         fs::create_dir_all(dir.path().join("public")).unwrap();
         fs::write(dir.path().join("public/index.html"), "x").unwrap();
         fs::write(dir.path().join("README.md"), "x").unwrap();
-        assert_eq!(before, fingerprint(dir.path(), None, false).unwrap());
+        fs::write(dir.path().join("content/stories/.a.md.swp"), "x").unwrap();
+        assert_eq!(before, print(dir.path(), None, false));
     }
 }
