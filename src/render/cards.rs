@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::marks::speaker_name;
-use super::views::{PersonCard, QuoteCard, SpeakerRef, StoryCard, StoryRef, TagRef};
+use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, StoryRef, TagRef};
 use crate::anchor::Speaker;
 use crate::date::Date;
 use crate::index::{Archive, StoryId};
@@ -21,11 +21,11 @@ const SUMMARY_CHARS: usize = 280;
 #[derive(Debug, Clone)]
 pub struct Cards {
     /// By [`StoryId`].
-    pub stories: Vec<Arc<StoryCard>>,
+    pub stories: Vec<Shown<StoryCard>>,
     /// By [`crate::index::PersonId`].
-    pub people: Arc<[PersonCard]>,
+    pub people: Vec<Shown<PersonCard>>,
     /// By [`crate::index::QuoteId`].
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
     /// Tags by slug: the name first seen and its stories, newest first.
     pub tags: Arc<BTreeMap<String, (String, Vec<StoryId>)>>,
 }
@@ -33,33 +33,36 @@ pub struct Cards {
 impl Cards {
     /// Makes every card.
     pub fn new(archive: &Archive) -> Cards {
-        let stories: Vec<Arc<StoryCard>> = archive
+        let stories: Vec<Shown<StoryCard>> = archive
             .stories
             .par_iter()
-            .map(|entry| Arc::new(story_card(entry)))
+            .map(|entry| Shown::new(story_card(entry)))
             .collect();
         let people = archive
             .people
             .par_iter()
-            .map(|p| PersonCard {
-                id: p.file.id.clone(),
-                path: format!("people/{}/", p.file.id),
-                name: p.file.front.name.clone(),
-                description: p.file.front.description.clone(),
-                quote_count: p
-                    .quotes_by
-                    .iter()
-                    .filter(|q| {
-                        archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed
-                    })
-                    .count(),
-                story_count: p.stories.len(),
+            .map(|p| {
+                Shown::new(PersonCard {
+                    id: p.file.id.clone(),
+                    path: format!("people/{}/", p.file.id),
+                    name: p.file.front.name.clone(),
+                    description: p.file.front.description.clone(),
+                    quote_count: p
+                        .quotes_by
+                        .iter()
+                        .filter(|q| {
+                            archive.quotes[q.0].quote.status
+                                != crate::load::QuoteStatus::Misattributed
+                        })
+                        .count(),
+                    story_count: p.stories.len(),
+                })
             })
             .collect();
         let quotes = archive
             .quotes
             .par_iter()
-            .map(|q| Arc::new(quote_card(archive, q, &stories)))
+            .map(|q| Shown::new(quote_card(archive, q, &stories)))
             .collect();
         let mut tags: BTreeMap<String, (String, Vec<StoryId>)> = BTreeMap::new();
         for (i, entry) in archive.stories.iter().enumerate() {
@@ -91,9 +94,9 @@ impl Cards {
     pub fn with_story(&self, archive: &Archive, id: StoryId) -> Cards {
         let mut cards = self.clone();
         let entry = &archive.stories[id.0];
-        cards.stories[id.0] = Arc::new(story_card(entry));
+        cards.stories[id.0] = Shown::new(story_card(entry));
         for &quote in &entry.quotes {
-            cards.quotes[quote.0] = Arc::new(quote_card(
+            cards.quotes[quote.0] = Shown::new(quote_card(
                 archive,
                 &archive.quotes[quote.0],
                 &cards.stories,
@@ -138,7 +141,7 @@ fn story_card(entry: &crate::index::StoryEntry) -> StoryCard {
 fn quote_card(
     archive: &Archive,
     entry: &crate::index::QuoteEntry,
-    stories: &[Arc<StoryCard>],
+    stories: &[Shown<StoryCard>],
 ) -> QuoteCard {
     let quote = &entry.quote;
     let story = &stories[entry.story.0];

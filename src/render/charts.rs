@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::cards::Cards;
 use super::views::{
-    MonthActivity, MonthCount, PersonCard, TimelineMonth, TimelinePage, TimelineYear,
+    MonthActivity, MonthCount, PersonCard, Shown, TimelineMonth, TimelinePage, TimelineYear,
 };
 use crate::index::{Archive, PersonId};
 use crate::load::QuoteStatus;
@@ -463,7 +463,7 @@ pub fn person_activity(archive: &Archive, id: PersonId) -> (Option<String>, Vec<
 
 /// The home page's chart of the most-quoted people (as listed beside it), linking
 /// to their pages from a page whose root is `root`.
-pub fn most_quoted_svg(people: &[PersonCard], root: &str) -> Option<String> {
+pub fn most_quoted_svg(people: &[Shown<PersonCard>], root: &str) -> Option<String> {
     let rows: Vec<RankRow> = people
         .iter()
         .filter(|p| p.quote_count > 0)

@@ -597,7 +597,7 @@ impl Renderer<'_> {
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let mut most_quoted: Vec<&PersonCard> = self
+        let mut most_quoted: Vec<&Shown<PersonCard>> = self
             .cards
             .people
             .iter()
@@ -707,7 +707,7 @@ impl Renderer<'_> {
     }
 
     fn people_index(&self) -> Result<OutputFile, Diagnostic> {
-        let mut people: Vec<&PersonCard> = self.cards.people.iter().collect();
+        let mut people: Vec<&Shown<PersonCard>> = self.cards.people.iter().collect();
         people.sort_by_key(|p| (p.name.to_lowercase(), p.id.clone()));
         let mut letters: Vec<Letter> = Vec::new();
         for person in people {
@@ -745,15 +745,14 @@ impl Renderer<'_> {
         meta.feed = feeds::person_feed(&self.archive.config, &card.id);
         meta.json_ld = Some(jsonld::person(self.archive, id, self.base_url));
         meta.image = jsonld::image_url(&entry.file.front, self.base_url);
-        let newest =
-            |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<std::sync::Arc<QuoteCard>> {
-                ids.iter()
-                    .rev()
-                    .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
-                    .take(PERSON_LIST_LIMIT)
-                    .map(|q| self.cards.quotes[q.0].clone())
-                    .collect()
-            };
+        let newest = |ids: &[QuoteId], status: Option<QuoteStatus>| -> Vec<Shown<QuoteCard>> {
+            ids.iter()
+                .rev()
+                .filter(|q| status.is_none_or(|s| self.archive.quotes[q.0].quote.status == s))
+                .take(PERSON_LIST_LIMIT)
+                .map(|q| self.cards.quotes[q.0].clone())
+                .collect()
+        };
         let more = person_more(entry, &card.path);
         let front = &entry.file.front;
         let bio = visible_text(

@@ -8,7 +8,41 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// A card (a story, person or quote as lists show it) with its template value,
+/// made once per build and shared by every page that shows it: converting the
+/// same card again for each page that lists it took a tenth of the rendering.
+#[derive(Debug, Clone)]
+pub struct Shown<T> {
+    card: Arc<T>,
+    value: tera::Value,
+}
+
+impl<T: Serialize> Shown<T> {
+    /// Makes the card's template value.
+    pub fn new(card: T) -> Shown<T> {
+        let value = tera::Value::from_serializable(&card);
+        Shown {
+            card: Arc::new(card),
+            value,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Shown<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.card
+    }
+}
+
+/// Serialized as its template value: into Tera's values, a shared copy of it.
+impl<T> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
 
 /// The archive as a whole; given to every template as `site`.
 #[derive(Debug, Clone, Serialize)]
@@ -188,7 +222,7 @@ pub struct StoryRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonInStory {
     /// The person.
-    pub person: PersonCard,
+    pub person: Shown<PersonCard>,
     /// Mentions in this story.
     pub mentions: usize,
 }
@@ -197,7 +231,7 @@ pub struct PersonInStory {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryLinkView {
     /// The other story.
-    pub story: Arc<StoryCard>,
+    pub story: Shown<StoryCard>,
     /// How they relate (`follow-up`, …), if said.
     pub relation: Option<String>,
 }
@@ -207,7 +241,7 @@ pub struct StoryLinkView {
 pub struct StoryPage {
     /// The story's card fields.
     #[serde(flatten)]
-    pub card: Arc<StoryCard>,
+    pub card: Shown<StoryCard>,
     /// Last change, `YYYY-MM-DD`.
     pub updated: Option<String>,
     /// Last change, for readers.
@@ -217,13 +251,13 @@ pub struct StoryPage {
     /// Its people, most mentioned first.
     pub people: Vec<PersonInStory>,
     /// Its quotes, in text order.
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
     /// Stories it links to.
     pub links_out: Vec<StoryLinkView>,
     /// Stories that link to it.
     pub backlinks: Vec<StoryLinkView>,
     /// The most related stories.
-    pub related: Vec<Arc<StoryCard>>,
+    pub related: Vec<Shown<StoryCard>>,
     /// How many margin notes it has.
     pub note_count: usize,
     /// How many links to other stories are anchored in its text.
@@ -254,7 +288,7 @@ pub struct ExternalLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryAppearance {
     /// The story.
-    pub story: Arc<StoryCard>,
+    pub story: Shown<StoryCard>,
     /// Mentions of the person in it.
     pub mentions: usize,
 }
@@ -263,7 +297,7 @@ pub struct StoryAppearance {
 #[derive(Debug, Clone, Serialize)]
 pub struct CoAppearance {
     /// The other person.
-    pub person: PersonCard,
+    pub person: Shown<PersonCard>,
     /// Stories they share.
     pub count: usize,
 }
@@ -273,7 +307,7 @@ pub struct CoAppearance {
 pub struct PersonPage {
     /// The person's card fields.
     #[serde(flatten)]
-    pub card: PersonCard,
+    pub card: Shown<PersonCard>,
     /// Other names.
     pub aliases: Vec<String>,
     /// Offices held.
@@ -285,13 +319,13 @@ pub struct PersonPage {
     /// The biography (HTML; print with `| safe`).
     pub bio_html: String,
     /// Their verified quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
     /// Their disputed quotes, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_disputed: Vec<Arc<QuoteCard>>,
+    pub quotes_disputed: Vec<Shown<QuoteCard>>,
     /// Quotes attributed to them wrongly, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_misattributed: Vec<Arc<QuoteCard>>,
+    pub quotes_misattributed: Vec<Shown<QuoteCard>>,
     /// Quotes about them, newest first (the first [`PERSON_LIST_LIMIT`]).
-    pub quotes_about: Vec<Arc<QuoteCard>>,
+    pub quotes_about: Vec<Shown<QuoteCard>>,
     /// Stories they appear in, newest first (the first [`PERSON_LIST_LIMIT`]).
     pub stories: Vec<StoryAppearance>,
     /// People they appear with, most often first (the first [`PERSON_LIST_LIMIT`]).
@@ -342,7 +376,7 @@ pub struct PersonTotals {
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonList {
     /// Whose list it is.
-    pub person: PersonCard,
+    pub person: Shown<PersonCard>,
     /// `stories`, `quotes` or `about`.
     pub kind: &'static str,
     /// The page's heading (`Stories with Ilse Varnham`).
@@ -350,7 +384,7 @@ pub struct PersonList {
     /// The stories on this page, newest first (when `kind` is `stories`).
     pub stories: Vec<StoryAppearance>,
     /// The quotes on this page, newest first (otherwise).
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -373,14 +407,14 @@ pub struct MonthActivity {
 pub struct QuotePage {
     /// The quote's card fields.
     #[serde(flatten)]
-    pub card: Arc<QuoteCard>,
+    pub card: Shown<QuoteCard>,
     /// The paragraph around it, with the words in `<mark>` (inline HTML without
     /// a `<p>`; print with `| safe`).
     pub context_html: String,
     /// The editor's note (inline HTML without a `<p>`; `| safe`), if any.
     pub note_html: Option<String>,
     /// Who it is about.
-    pub about: Vec<PersonCard>,
+    pub about: Vec<Shown<PersonCard>>,
     /// The original story's address with a text fragment that highlights the words, if the story has a `url`.
     pub original_url: Option<String>,
     /// A ready-to-copy citation (plain text).
@@ -421,7 +455,7 @@ pub struct PagerLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryList {
     /// The stories on this page, newest first.
-    pub stories: Vec<Arc<StoryCard>>,
+    pub stories: Vec<Shown<StoryCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -430,7 +464,7 @@ pub struct StoryList {
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteList {
     /// The quotes on this page, newest first.
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
     /// Where this page is among the others.
     pub pager: Pager,
 }
@@ -443,7 +477,7 @@ pub struct SpeakerQuotes {
     /// An anchor id for this group (`s-ID`).
     pub anchor: String,
     /// Their quotes, newest first.
-    pub quotes: Vec<Arc<QuoteCard>>,
+    pub quotes: Vec<Shown<QuoteCard>>,
 }
 
 /// People whose names sort under one letter; `people.html` gets a list of these as `letters`.
@@ -452,7 +486,7 @@ pub struct Letter {
     /// The letter (`A`…`Z`, or `#`).
     pub letter: String,
     /// The people, by name.
-    pub people: Vec<PersonCard>,
+    pub people: Vec<Shown<PersonCard>>,
 }
 
 /// A tag with its story count; `tags.html` gets a list of these as `tags`.
@@ -472,18 +506,18 @@ pub struct TagPage {
     /// The tag as written.
     pub name: String,
     /// Its stories, newest first.
-    pub stories: Vec<Arc<StoryCard>>,
+    pub stories: Vec<Shown<StoryCard>>,
 }
 
 /// The home page; given to `index.html` as `home`.
 #[derive(Debug, Clone, Serialize)]
 pub struct HomePage {
     /// The newest stories.
-    pub latest: Vec<Arc<StoryCard>>,
+    pub latest: Vec<Shown<StoryCard>>,
     /// The most-quoted people.
-    pub most_quoted: Vec<PersonCard>,
+    pub most_quoted: Vec<Shown<PersonCard>>,
     /// The newest quotes.
-    pub recent_quotes: Vec<Arc<QuoteCard>>,
+    pub recent_quotes: Vec<Shown<QuoteCard>>,
     /// The most-quoted people as an SVG bar chart (print with `| safe`), if anyone is quoted.
     pub chart_svg: Option<String>,
 }
@@ -535,7 +569,7 @@ pub struct TimelineMonth {
     /// The id of its section (`m-2025-03`); the chart's bar links to it.
     pub anchor: String,
     /// Its stories, oldest first.
-    pub stories: Vec<Arc<StoryCard>>,
+    pub stories: Vec<Shown<StoryCard>>,
 }
 
 /// A page from `content/pages/`; given to `page.html` as `content`.
