@@ -262,3 +262,62 @@ fn the_example_archive_checks_without_errors_or_warnings() {
     assert!(checked.archive.people.len() >= 12);
     assert!(checked.archive.quotes.len() >= 25);
 }
+
+#[test]
+fn a_listed_name_inside_an_unlisted_persons_longer_name_counts_for_the_listed_person() {
+    // "Ann Lee" is someone else's name; "Ann" is the listed person's. The
+    // story's people are found first, by their names alone, and what they
+    // cover is not looked at again for unlisted people. One scan of every
+    // registered name serves both.
+    let dir = archive(&[
+        (
+            "content/people/ann-brook.md",
+            "+++\nname = \"Ann Brook\"\naliases = [\"Ann\"]\n+++\n",
+        ),
+        (
+            "content/people/ann-lee.md",
+            "+++\nname = \"Ann Lee\"\n+++\n",
+        ),
+        (
+            "content/stories/pier.md",
+            &story(
+                "Pier",
+                "2025-03-01",
+                "Ann Lee spoke first. Later, Ann's motion passed, and Okafor's did not.\n",
+            ),
+        ),
+        (
+            "content/stories/pier.ann.toml",
+            "people = [\"ann-brook\", \"mara-okafor\"]\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let entry = &checked.archive.stories[0];
+    let found: Vec<(String, String)> = entry
+        .story
+        .mentions
+        .iter()
+        .map(|m| {
+            (
+                m.person.clone(),
+                entry.story.text.slice(m.span.range()).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("ann-brook".to_string(), "Ann".to_string()),
+            ("ann-brook".to_string(), "Ann".to_string()),
+            ("mara-okafor".to_string(), "Okafor".to_string()),
+        ]
+    );
+    assert_eq!(
+        messages(&checked),
+        [
+            "content/people/ann-lee.md: `ann-lee` appears in no story",
+            "content/people/tomas-reyes.md: `tomas-reyes` appears in no story"
+        ]
+    );
+}

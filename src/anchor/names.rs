@@ -66,9 +66,19 @@ impl NameFinder {
         text: &VisibleText,
         excluded: &[Range<usize>],
     ) -> Vec<Found> {
+        choose(
+            self.candidates(folded, text)
+                .into_iter()
+                .filter(|f| !excluded.iter().any(|e| overlaps(e, &f.chars))),
+        )
+    }
+
+    /// Every whole-word occurrence of every name outside code and link text,
+    /// overlapping ones included: what [`choose`] picks from. One scan serves
+    /// several choices (the story's people, then everyone else).
+    pub fn candidates(&self, folded: &Folded, text: &VisibleText) -> Vec<Found> {
         let hay = folded.text.as_str();
-        let mut candidates: Vec<Found> = self
-            .automaton
+        self.automaton
             .find_overlapping_iter(hay)
             .filter(|m| {
                 m.start() < m.end() && is_word_start(hay, m.start()) && is_word_end(hay, m.end())
@@ -78,25 +88,30 @@ impl NameFinder {
                 chars: folded.visible(m.start()..m.end()),
             })
             .filter(|f| !text.in_code_or_link(f.chars.clone()))
-            .filter(|f| !excluded.iter().any(|e| overlaps(e, &f.chars)))
-            .collect();
-        candidates.sort_by(|a, b| {
-            a.chars
-                .start
-                .cmp(&b.chars.start)
-                .then(b.chars.end.cmp(&a.chars.end))
-        });
-        let mut chosen: Vec<Found> = Vec::new();
-        for found in candidates {
-            if chosen
-                .last()
-                .is_none_or(|last| last.chars.end <= found.chars.start)
-            {
-                chosen.push(found);
-            }
-        }
-        chosen
+            .collect()
     }
+}
+
+/// The leftmost of `candidates`, the longest at each place, then the next that
+/// does not overlap it, and so on.
+pub fn choose(candidates: impl IntoIterator<Item = Found>) -> Vec<Found> {
+    let mut candidates: Vec<Found> = candidates.into_iter().collect();
+    candidates.sort_by(|a, b| {
+        a.chars
+            .start
+            .cmp(&b.chars.start)
+            .then(b.chars.end.cmp(&a.chars.end))
+    });
+    let mut chosen: Vec<Found> = Vec::new();
+    for found in candidates {
+        if chosen
+            .last()
+            .is_none_or(|last| last.chars.end <= found.chars.start)
+        {
+            chosen.push(found);
+        }
+    }
+    chosen
 }
 
 /// Whether two ranges share at least one char.

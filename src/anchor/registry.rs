@@ -19,6 +19,8 @@ pub struct Registry<'a> {
     ids: Vec<&'a str>,
     /// Finds any registered name or alias; `owners[i]` are the ids named by name `i`.
     pub finder: Option<NameFinder>,
+    /// The names of `finder`, folded.
+    pub names: Vec<String>,
     /// For each name of `finder`, the people it names.
     pub owners: Vec<Vec<&'a str>>,
     broken: &'a [String],
@@ -40,11 +42,13 @@ impl<'a> Registry<'a> {
             names.into_iter().filter(|(n, _)| !n.is_empty()).collect();
         names.sort();
         let finder = NameFinder::for_registry(names.iter().map(|(n, _)| n.as_str()));
+        let (names, owners) = names.into_iter().unzip();
         Registry {
             people: people.iter().map(|p| (p.id.as_str(), p)).collect(),
             ids: people.iter().map(|p| p.id.as_str()).collect(),
             finder,
-            owners: names.into_iter().map(|(_, o)| o).collect(),
+            names,
+            owners,
             broken,
         }
     }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::fold::{fold_str, Folded};
-use super::names::{overlaps, NameFinder};
+use super::names::{choose, overlaps, Found, NameFinder};
 use super::select::{select, Field, SelectError};
 use super::text::{story_text, VisibleText};
 use super::{
@@ -86,12 +86,21 @@ pub(super) fn anchor_story(
         }
     }
     let explicit: Vec<Range<usize>> = mentions.iter().map(|m| m.span.range()).collect();
+    // One scan for every registered name serves the story's people and the
+    // warning about people it names but does not list.
+    let candidates = context
+        .registry
+        .finder
+        .as_ref()
+        .map(|finder| finder.candidates(&folded, &text))
+        .unwrap_or_default();
     mentions.extend(work.name_mentions(
         context.registry,
         &people.ids,
         &settled,
         &explicit,
         sidecar,
+        &candidates,
     ));
     mentions.sort_by_key(|m| m.span);
 
@@ -105,7 +114,7 @@ pub(super) fn anchor_story(
 
     let covered: Vec<Range<usize>> = mentions.iter().map(|m| m.span.range()).collect();
     if context.config.people.warn_unlisted {
-        work.warn_unlisted(context.registry, &people.ids, &covered);
+        work.warn_unlisted(context.registry, &people.ids, &covered, &candidates);
     }
     work.warn_unannotated_quotations();
 
@@ -187,7 +196,8 @@ impl Work<'_> {
         mentions
     }
 
-    /// Mentions found by the names and aliases of the story's people.
+    /// Mentions found by the names and aliases of the story's people, given
+    /// `candidates`: the registry's names found in the text.
     fn name_mentions(
         &mut self,
         registry: &Registry,
@@ -195,7 +205,86 @@ impl Work<'_> {
         settled: &BTreeMap<String, String>,
         explicit: &[Range<usize>],
         sidecar: &Sidecar,
+        candidates: &[Found],
     ) -> Vec<Mention> {
+        let found = if settled.is_empty() {
+            // The registry's scan, kept to the names of the story's people.
+            let story_owners = |name: usize| -> BTreeSet<String> {
+                registry.owners[name]
+                    .iter()
+                    .filter(|o| people.iter().any(|p| p == *o))
+                    .map(|o| o.to_string())
+                    .collect()
+            };
+            let chosen = choose(
+                candidates
+                    .iter()
+                    .filter(|f| !explicit.iter().any(|e| overlaps(e, &f.chars)))
+                    .filter(|f| !story_owners(f.name).is_empty())
+                    .cloned(),
+            );
+            let found: Vec<(String, BTreeSet<String>, Range<usize>)> = chosen
+                .into_iter()
+                .map(|f| {
+                    (
+                        registry.names[f.name].clone(),
+                        story_owners(f.name),
+                        f.chars,
+                    )
+                })
+                .collect();
+            debug_assert_eq!(
+                found,
+                self.names_of_story(registry, people, settled, explicit),
+                "the registry's scan finds what a scan for the story's names finds"
+            );
+            found
+        } else {
+            // Aliases of this story only: a scan for the story's names.
+            self.names_of_story(registry, people, settled, explicit)
+        };
+        let mut reported = BTreeSet::new();
+        let mut mentions = Vec::new();
+        for (name, ids, chars) in found {
+            if ids.len() == 1 {
+                let person = ids.iter().next().cloned().unwrap_or_default();
+                mentions.push(Mention {
+                    person,
+                    span: chars.into(),
+                    explicit: false,
+                });
+            } else if reported.insert(name.clone()) {
+                let listed = ids
+                    .iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let first = ids.iter().next().cloned().unwrap_or_default();
+                let span = sidecar.people.as_ref().map_or(0..0, |p| p.span());
+                let at = self.text.source_range(chars);
+                self.diagnostics.push(
+                    Diagnostic::error(format!("the name `{name}` is shared by {listed}"))
+                        .at(self.sidecar, span)
+                        .label("both are listed here")
+                        .hint(format!(
+                            "say who it means in this story:\n[aliases]\n\"{name}\" = \"{first}\""
+                        ))
+                        .related(&self.story.source, at, "the name appears here"),
+                );
+            }
+        }
+        mentions
+    }
+
+    /// The names of the story's people and its aliases found in the text, by
+    /// a scan for those names alone: each with who it names and where.
+    fn names_of_story(
+        &self,
+        registry: &Registry,
+        people: &[String],
+        settled: &BTreeMap<String, String>,
+        explicit: &[Range<usize>],
+    ) -> Vec<(String, BTreeSet<String>, Range<usize>)> {
         let mut owners: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for id in people {
             if let Some(person) = registry.get(id) {
@@ -212,38 +301,14 @@ impl Work<'_> {
         let Some(finder) = NameFinder::new(names.iter().map(|(n, _)| n.as_str())) else {
             return Vec::new();
         };
-        let mut reported = BTreeSet::new();
-        let mut mentions = Vec::new();
-        for found in finder.find(self.folded, self.text, explicit) {
-            let (name, ids) = names[found.name];
-            if ids.len() == 1 {
-                let person = ids.iter().next().cloned().unwrap_or_default();
-                mentions.push(Mention {
-                    person,
-                    span: found.chars.into(),
-                    explicit: false,
-                });
-            } else if reported.insert(name.clone()) {
-                let listed = ids
-                    .iter()
-                    .map(|i| format!("`{i}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ");
-                let first = ids.iter().next().cloned().unwrap_or_default();
-                let span = sidecar.people.as_ref().map_or(0..0, |p| p.span());
-                let at = self.text.source_range(found.chars.clone());
-                self.diagnostics.push(
-                    Diagnostic::error(format!("the name `{name}` is shared by {listed}"))
-                        .at(self.sidecar, span)
-                        .label("both are listed here")
-                        .hint(format!(
-                            "say who it means in this story:\n[aliases]\n\"{name}\" = \"{first}\""
-                        ))
-                        .related(&self.story.source, at, "the name appears here"),
-                );
-            }
-        }
-        mentions
+        finder
+            .find(self.folded, self.text, explicit)
+            .into_iter()
+            .map(|f| {
+                let (name, ids) = names[f.name];
+                (name.clone(), ids.clone(), f.chars)
+            })
+            .collect()
     }
 
     fn quote(
@@ -399,12 +464,21 @@ impl Work<'_> {
     }
 
     /// Warns once per person when a registered name of someone the story does not list appears.
-    fn warn_unlisted(&mut self, registry: &Registry, people: &[String], covered: &[Range<usize>]) {
-        let Some(finder) = &registry.finder else {
-            return;
-        };
+    fn warn_unlisted(
+        &mut self,
+        registry: &Registry,
+        people: &[String],
+        covered: &[Range<usize>],
+        candidates: &[Found],
+    ) {
+        let found = choose(
+            candidates
+                .iter()
+                .filter(|f| !covered.iter().any(|c| overlaps(c, &f.chars)))
+                .cloned(),
+        );
         let mut warned = BTreeSet::new();
-        for found in finder.find(self.folded, self.text, covered) {
+        for found in found {
             let owners = &registry.owners[found.name];
             if owners.iter().any(|o| people.iter().any(|p| p == o)) {
                 continue;
