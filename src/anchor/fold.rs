@@ -12,7 +12,110 @@ pub struct Folded {
     /// The folded text.
     pub text: String,
     /// For each folded char: its byte offset in `text` and the visible char range it stands for.
-    map: Vec<(u32, u32, u32)>,
+    map: FoldMap,
+}
+
+/// For each folded char, its byte offset in the folded text and the visible
+/// char range it stands for, kept as runs: in a run, each char starts at the
+/// byte after the last's and stands for the visible char after the last's;
+/// only the run's last char may be wider than a byte or stand for more than
+/// one visible char (a run of spaces or dashes). Most text is such
+/// runs, broken at paragraph breaks and non-ASCII letters, so a story of 7,000
+/// chars needs a few dozen runs, not 7,000 entries (that map was a tenth of
+/// the time of anchoring).
+#[derive(Debug, Clone, Default)]
+struct FoldMap {
+    runs: Vec<Run>,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Index of its first folded char.
+    index: u32,
+    /// Byte offset of its first folded char.
+    byte: u32,
+    /// The visible char its first folded char stands for.
+    visible: u32,
+    /// How many folded chars it has.
+    count: u32,
+    /// Where the visible range of its last folded char ends.
+    end: u32,
+}
+
+impl FoldMap {
+    /// Adds `count` folded chars of one byte each from `byte`, standing for
+    /// as many visible chars from `visible`. A char wider than a byte (added
+    /// alone) can end a run but not continue one: the next char's byte is then
+    /// not the one after.
+    fn push(&mut self, byte: u32, visible: u32, count: u32) {
+        if let Some(run) = self.runs.last_mut() {
+            if run.byte + run.count == byte
+                && run.visible + run.count == visible
+                && run.end == visible
+            {
+                run.count += count;
+                run.end = visible + count;
+                self.len += count;
+                return;
+            }
+        }
+        self.runs.push(Run {
+            index: self.len,
+            byte,
+            visible,
+            count,
+            end: visible + count,
+        });
+        self.len += count;
+    }
+
+    /// Makes the last folded char stand for visible chars up to `end`.
+    fn extend_last(&mut self, end: u32) {
+        if let Some(run) = self.runs.last_mut() {
+            run.end = end;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// The `i`th folded char: byte offset, visible start and end.
+    fn get(&self, i: usize) -> Option<(u32, u32, u32)> {
+        if i >= self.len() {
+            return None;
+        }
+        let r = self.runs.partition_point(|r| r.index as usize <= i) - 1;
+        let run = self.runs[r];
+        let j = i as u32 - run.index;
+        let end = if j + 1 == run.count {
+            run.end
+        } else {
+            run.visible + j + 1
+        };
+        Some((run.byte + j, run.visible + j, end))
+    }
+
+    /// How many folded chars start before `byte`.
+    fn count_before_byte(&self, byte: usize) -> usize {
+        let r = self.runs.partition_point(|r| (r.byte as usize) < byte);
+        if r == 0 {
+            return 0;
+        }
+        let run = self.runs[r - 1];
+        run.index as usize + (byte - run.byte as usize).min(run.count as usize)
+    }
+
+    /// The first folded char whose visible range ends after `visible`.
+    fn first_ending_after(&self, visible: usize) -> Option<usize> {
+        let r = self.runs.partition_point(|r| (r.end as usize) <= visible);
+        let run = self.runs.get(r)?;
+        let j = (visible as u32)
+            .saturating_sub(run.visible)
+            .min(run.count - 1);
+        Some((run.index + j) as usize)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,17 +152,64 @@ impl Folded {
     /// Folds visible text, remembering where each folded char came from.
     pub fn new(visible: &str) -> Folded {
         let mut text = String::with_capacity(visible.len());
-        let mut map: Vec<(u32, u32, u32)> = Vec::with_capacity(visible.len());
+        let mut map = FoldMap::default();
         let mut last = Class::Drop;
-        for (i, c) in visible.chars().enumerate() {
-            let class = classify(c);
-            let i = i as u32;
+        let bytes = visible.as_bytes();
+        let (mut at, mut i) = (0usize, 0u32);
+        while at < bytes.len() {
+            // Most text is ASCII words with one space between them: it folds to
+            // itself, and is copied a stretch at a time. A stretch starts with
+            // a word and stops before a second space in a row.
+            if PLAIN[bytes[at] as usize] {
+                let start = at;
+                let len = bytes[at..]
+                    .iter()
+                    .position(|&b| !(PLAIN[b as usize] || b == b' '))
+                    .unwrap_or(bytes.len() - at);
+                let mut stretch = &bytes[at..at + len];
+                if let Some(double) = memchr::memmem::find(stretch, b"  ") {
+                    stretch = &stretch[..double + 1];
+                }
+                at += stretch.len();
+                let count = stretch.len() as u32;
+                map.push(text.len() as u32, i, count);
+                text.push_str(&visible[start..at]);
+                i += count;
+                last = if stretch.last() == Some(&b' ') {
+                    Class::Space
+                } else {
+                    Class::Char('a')
+                };
+                continue;
+            }
+            // Other ASCII chars are classified by their byte, without decoding.
+            let class = match bytes[at] {
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => {
+                    at += 1;
+                    Class::Space
+                }
+                b'-' => {
+                    at += 1;
+                    Class::Dash
+                }
+                b if b < 0x80 => {
+                    at += 1;
+                    Class::Char(b as char)
+                }
+                _ => {
+                    let c = visible[at..].chars().next().unwrap_or('\u{FFFD}');
+                    at += c.len_utf8();
+                    classify(c)
+                }
+            };
             match class {
-                Class::Drop => continue,
+                Class::Drop => {
+                    i += 1;
+                    continue;
+                }
                 Class::Space | Class::Dash if class == last => {
-                    if let Some(entry) = map.last_mut() {
-                        entry.2 = i + 1;
-                    }
+                    map.extend_last(i + 1);
+                    i += 1;
                     continue;
                 }
                 Class::Space => push(&mut text, &mut map, ' ', i),
@@ -72,12 +222,13 @@ impl Folded {
                 Class::Char(f) => push(&mut text, &mut map, f, i),
             }
             last = class;
+            i += 1;
         }
         Folded { text, map }
     }
 
     fn index_of_byte(&self, byte: usize) -> usize {
-        self.map.partition_point(|m| (m.0 as usize) < byte)
+        self.map.count_before_byte(byte)
     }
 
     /// The visible char range of a byte range of the folded text.
@@ -87,7 +238,12 @@ impl Folded {
         match (self.map.get(first), self.map.get(last)) {
             (Some(a), Some(b)) => a.1 as usize..b.2 as usize,
             _ => {
-                let end = self.map.last().map_or(0, |m| m.2 as usize);
+                let end = self
+                    .map
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|i| self.map.get(i))
+                    .map_or(0, |m| m.2 as usize);
                 end..end
             }
         }
@@ -95,19 +251,93 @@ impl Folded {
 
     /// The folded byte offset of the first folded char at or after a visible char.
     pub fn folded_offset(&self, visible: usize) -> usize {
-        let i = self.map.partition_point(|m| (m.2 as usize) <= visible);
-        self.map.get(i).map_or(self.text.len(), |m| m.0 as usize)
+        self.map
+            .first_ending_after(visible)
+            .and_then(|i| self.map.get(i))
+            .map_or(self.text.len(), |m| m.0 as usize)
     }
 }
 
-fn push(text: &mut String, map: &mut Vec<(u32, u32, u32)>, c: char, visible: u32) {
-    map.push((text.len() as u32, visible, visible + 1));
+/// The ASCII chars that fold to themselves, one for one: not white space, not a dash.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'-');
+        b += 1;
+    }
+    table
+};
+
+fn push(text: &mut String, map: &mut FoldMap, c: char, visible: u32) {
+    map.push(text.len() as u32, visible, 1);
     text.push(c);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The map as one entry per folded char, the plain way: what the runs must give.
+    fn dense(visible: &str) -> Vec<(u32, u32, u32)> {
+        let mut text = String::new();
+        let mut map: Vec<(u32, u32, u32)> = Vec::new();
+        let mut last = Class::Drop;
+        for (i, c) in visible.chars().enumerate() {
+            let class = classify(c);
+            let i = i as u32;
+            let mut add = |f: char| {
+                map.push((text.len() as u32, i, i + 1));
+                text.push(f);
+            };
+            match class {
+                Class::Drop => continue,
+                Class::Space | Class::Dash if class == last => {
+                    if let Some(entry) = map.last_mut() {
+                        entry.2 = i + 1;
+                    }
+                    continue;
+                }
+                Class::Space => add(' '),
+                Class::Dash => add('-'),
+                Class::Ellipsis => (0..3).for_each(|_| add('.')),
+                Class::Char(f) => add(f),
+            }
+            last = class;
+        }
+        map
+    }
+
+    proptest! {
+        #[test]
+        fn the_runs_give_what_one_entry_per_char_gives(
+            chars in proptest::collection::vec(
+                prop::sample::select(vec![
+                    'a', 'b', ' ', ' ', '\n', '-', '\u{2014}', '\u{2026}', '\u{00AD}',
+                    '\u{201C}', '\u{2019}', 'é', '\u{00A0}', '中', '\u{200B}', '.',
+                ]),
+                0..60,
+            )
+        ) {
+            let visible: String = chars.into_iter().collect();
+            let folded = Folded::new(&visible);
+            let expected = dense(&visible);
+            prop_assert_eq!(folded.map.len(), expected.len());
+            for (i, entry) in expected.iter().enumerate() {
+                prop_assert_eq!(folded.map.get(i), Some(*entry), "entry {}", i);
+            }
+            prop_assert_eq!(folded.map.get(expected.len()), None);
+            for byte in 0..=folded.text.len() + 1 {
+                let count = expected.iter().filter(|m| (m.0 as usize) < byte).count();
+                prop_assert_eq!(folded.map.count_before_byte(byte), count, "byte {}", byte);
+            }
+            for v in 0..=visible.chars().count() + 1 {
+                let first = expected.iter().position(|m| (m.2 as usize) > v);
+                prop_assert_eq!(folded.map.first_ending_after(v), first, "visible {}", v);
+            }
+        }
+    }
 
     #[test]
     fn white_space_runs_fold_to_one_space() {
@@ -121,6 +351,24 @@ mod tests {
             "\"It's\" - done..."
         );
         assert_eq!(fold_str("a--b a\u{2013}b a-b"), "a-b a-b a-b");
+    }
+
+    #[test]
+    fn ascii_and_other_white_space_and_dashes_fold_alike() {
+        let text = "a\t\u{0B}\u{0C}\r\n b\u{2028}\u{85}c-\u{2013}-d\u{AD}e";
+        assert_eq!(Folded::new(text).text, "a b c-de");
+        // Every ASCII char is classified by its byte as `classify` would.
+        for b in 0u8..0x80 {
+            let c = b as char;
+            let expected = match classify(c) {
+                Class::Space => " ".to_string(),
+                Class::Dash => "-".to_string(),
+                Class::Char(f) => f.to_string(),
+                Class::Drop => String::new(),
+                Class::Ellipsis => "...".to_string(),
+            };
+            assert_eq!(Folded::new(&format!("{c}")).text, expected, "byte {b:#x}");
+        }
     }
 
     #[test]
