@@ -13,7 +13,7 @@ use annalist::load::theme::{load_theme, ThemeFiles};
 use annalist::load::LoadOptions;
 use annalist::render::site::PageRenderer;
 use annalist::render::templates::Templates;
-use annalist::serve::live::LiveArchive;
+use annalist::serve::live::{Indexed, LiveArchive};
 
 const BASE_URL: &str = "http://127.0.0.1:1/sub/";
 const STORY: &str = "content/stories/auditor-opens-review.md";
@@ -107,14 +107,7 @@ fn a_patched_archive_makes_the_same_site_as_a_fresh_load() {
         ),
     ];
     for (file, from, to, what) in edits {
-        edit(root, file, from, to);
-        live.reload_stories(&[root.join(file)]);
-        let indexed = live.index();
-        assert!(
-            !indexed.diagnostics.iter().any(|d| d.is_error()),
-            "{what}: {:?}",
-            indexed.diagnostics
-        );
+        let indexed = edit_and_index(&mut live, root, (file, from, to), what);
         let (previous, story) = indexed
             .patched
             .unwrap_or_else(|| panic!("{what}: indexed anew, not patched"));
@@ -178,14 +171,7 @@ fn edits_that_reach_other_pages_are_indexed_anew() {
         let mut live =
             LiveArchive::load(root, LoadOptions { drafts: false }, BASE_URL).expect("load");
         live.index();
-        edit(root, file, from, to);
-        live.reload_stories(&[root.join(file)]);
-        let indexed = live.index();
-        assert!(
-            !indexed.diagnostics.iter().any(|d| d.is_error()),
-            "{what}: {:?}",
-            indexed.diagnostics
-        );
+        let indexed = edit_and_index(&mut live, root, (file, from, to), what);
         assert!(indexed.patched.is_none(), "{what}: patched");
     }
 }
@@ -202,6 +188,25 @@ fn two_stories_changed_at_once_are_indexed_anew() {
     std::fs::write(root.join(other), format!("{text}\nOne more line.\n")).expect("write");
     live.reload_stories(&[root.join(STORY), root.join(other)]);
     assert!(live.index().patched.is_none());
+}
+
+/// Replaces `from` by `to` in `file`, reloads it and indexes, checking that the
+/// edited archive has no errors.
+fn edit_and_index(
+    live: &mut LiveArchive,
+    root: &Path,
+    (file, from, to): (&str, &str, &str),
+    what: &str,
+) -> Indexed {
+    edit(root, file, from, to);
+    live.reload_stories(&[root.join(file)]);
+    let indexed = live.index();
+    assert!(
+        !indexed.diagnostics.iter().any(|d| d.is_error()),
+        "{what}: {:?}",
+        indexed.diagnostics
+    );
+    indexed
 }
 
 fn first_difference(got: &[u8], expected: &[u8]) -> String {
