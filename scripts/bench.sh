@@ -57,26 +57,31 @@ for n in $SIZES; do
         cp -r "$dir/archive" "$dir/archive-nosearch"
         printf '\n[search]\nenabled = false\n' >>"$dir/archive-nosearch/archive.toml"
     fi
-    nw=(); nrss=()
+    # Without search, then Hugo, in turn: the machine's speed drifts over
+    # minutes, and alternating keeps the two tools' runs side by side.
+    seconds() { grep 'Elapsed (wall' "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
+    nw=(); nrss=(); hw=(); hrss=()
     for _ in $(seq "$RUNS"); do
         rm -rf "$out/out-nosearch"
         /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$out/out-nosearch" -v >"$dir/nosearch.log" 2>&1
-        nw+=("$(grep 'Elapsed (wall' "$dir/nosearch.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+        nw+=("$(seconds "$dir/nosearch.log")")
         nrss+=("$(grep 'Maximum resident' "$dir/nosearch.log" | awk '{print $NF}')")
+        if command -v hugo >/dev/null 2>&1; then
+            rm -rf "$out/hugo-out"
+            /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$out/hugo-out" >"$dir/hugo.log" 2>&1
+            hw+=("$(seconds "$dir/hugo.log")")
+            hrss+=("$(grep 'Maximum resident' "$dir/hugo.log" | awk '{print $NF}')")
+        fi
     done
     nowall=$(printf '%s\n' "${nw[@]}" | median)
     nopeak=$(printf '%s\n' "${nrss[@]}" | median)
     echo "  without search: ${nowall}s wall, peak $((nopeak / 1024)) MB; with search $(echo "scale=2; $wall / $nowall" | bc)x the time"
     echo "  last run without search $(grep '^stages:' "$dir/nosearch.log")"
-    if command -v hugo >/dev/null 2>&1; then
-        hw=()
-        for _ in $(seq "$RUNS"); do
-            rm -rf "$out/hugo-out"
-            /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$out/hugo-out" >"$dir/hugo.log" 2>&1
-            hw+=("$(grep 'Elapsed (wall' "$dir/hugo.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
-            hrss=$(grep 'Maximum resident' "$dir/hugo.log" | awk '{print $NF}')
-        done
-        echo "hugo     N=$n: $(printf '%s\n' "${hw[@]}" | median)s wall (median of $RUNS), peak $((hrss / 1024)) MB"
+    if [ ${#hw[@]} -gt 0 ]; then
+        hwall=$(printf '%s\n' "${hw[@]}" | median)
+        hpeak=$(printf '%s\n' "${hrss[@]}" | median)
+        echo "hugo     N=$n: ${hwall}s wall (median of $RUNS, in turn with annalist without search), peak $((hpeak / 1024)) MB"
+        echo "  annalist without search takes $(echo "scale=2; $nowall / $hwall" | bc) of Hugo's time"
     fi
     # A tmpfs holds the sites in memory: free it before the next size.
     case "$out" in /dev/shm/*) rm -rf "$out" ;; esac
