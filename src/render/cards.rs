@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::marks::speaker_name;
-use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, StoryRef, TagRef};
+use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, TagRef};
 use crate::anchor::Speaker;
 use crate::date::Date;
 use crate::index::{Archive, StoryId};
@@ -26,6 +26,8 @@ pub struct Cards {
     pub people: Vec<Shown<PersonCard>>,
     /// By [`crate::index::QuoteId`].
     pub quotes: Vec<Shown<QuoteCard>>,
+    /// Named speakers, by [`crate::index::PersonId`]: shared by their quotes.
+    pub speakers: Vec<Shown<SpeakerRef>>,
     /// Tags by slug: the name first seen and its stories, newest first.
     pub tags: Arc<BTreeMap<String, (String, Vec<StoryId>)>>,
 }
@@ -59,10 +61,21 @@ impl Cards {
                 })
             })
             .collect();
+        let speakers: Vec<Shown<SpeakerRef>> = archive
+            .people
+            .iter()
+            .map(|p| {
+                Shown::new(SpeakerRef {
+                    name: p.file.front.name.clone(),
+                    path: format!("people/{}/", p.file.id),
+                    unnamed: false,
+                })
+            })
+            .collect();
         let quotes = archive
             .quotes
             .par_iter()
-            .map(|q| Shown::new(quote_card(archive, q, &stories)))
+            .map(|q| Shown::new(quote_card(archive, q, &stories, &speakers)))
             .collect();
         let mut tags: BTreeMap<String, (String, Vec<StoryId>)> = BTreeMap::new();
         for (i, entry) in archive.stories.iter().enumerate() {
@@ -82,6 +95,7 @@ impl Cards {
             stories,
             people,
             quotes,
+            speakers,
             tags: Arc::new(tags),
         }
     }
@@ -100,6 +114,7 @@ impl Cards {
                 archive,
                 &archive.quotes[quote.0],
                 &cards.stories,
+                &cards.speakers,
             ));
         }
         cards
@@ -142,21 +157,24 @@ fn quote_card(
     archive: &Archive,
     entry: &crate::index::QuoteEntry,
     stories: &[Shown<StoryCard>],
+    speakers: &[Shown<SpeakerRef>],
 ) -> QuoteCard {
     let quote = &entry.quote;
     let story = &stories[entry.story.0];
     let text = &archive.stories[entry.story.0].story.text;
-    let speaker = match &quote.speaker {
-        Speaker::Person(id) => SpeakerRef {
+    let speaker = match (&quote.speaker, entry.speaker) {
+        (Speaker::Person(_), Some(person)) => speakers[person.0].clone(),
+        // Not in the registry (the index reports it): named by its id.
+        (Speaker::Person(id), None) => Shown::new(SpeakerRef {
             name: speaker_name(archive, &quote.speaker),
             path: format!("people/{id}/"),
             unnamed: false,
-        },
-        Speaker::Unnamed(description) => SpeakerRef {
+        }),
+        (Speaker::Unnamed(description), _) => Shown::new(SpeakerRef {
             name: description.clone(),
             path: String::new(),
             unnamed: true,
-        },
+        }),
     };
     QuoteCard {
         id: quote.id.clone(),
@@ -168,12 +186,7 @@ fn quote_card(
         status: quote.status.as_str(),
         date: iso_date(&quote.said),
         date_display: display_date(&quote.said),
-        story: StoryRef {
-            path: story.path.clone(),
-            title: story.title.clone(),
-            source: story.source.clone(),
-            date_display: story.date_display.clone(),
-        },
+        story: story.clone(),
         via: quote.via.clone(),
     }
 }

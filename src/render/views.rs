@@ -189,8 +189,9 @@ pub struct QuoteCard {
     pub anchor_path: String,
     /// The words, as plain text.
     pub words: String,
-    /// Who said them.
-    pub speaker: SpeakerRef,
+    /// Who said them: a named speaker's reference is made once and shared by
+    /// all their quotes.
+    pub speaker: Shown<SpeakerRef>,
     /// `direct`, `partial`, `indirect` or `written`.
     pub kind: &'static str,
     /// `verified`, `disputed` or `misattributed`.
@@ -199,23 +200,11 @@ pub struct QuoteCard {
     pub date: String,
     /// When said, for readers.
     pub date_display: String,
-    /// The story it is in.
-    pub story: StoryRef,
+    /// The story it is in: its card, shared with every list that shows it
+    /// (a copy per quote was a fifth of the cards' memory).
+    pub story: Shown<StoryCard>,
     /// Who first reported it, if not the story.
     pub via: Option<String>,
-}
-
-/// A short link to a story.
-#[derive(Debug, Clone, Serialize)]
-pub struct StoryRef {
-    /// `stories/SLUG/`.
-    pub path: String,
-    /// The headline.
-    pub title: String,
-    /// The publication.
-    pub source: Option<String>,
-    /// Publication date for readers.
-    pub date_display: String,
 }
 
 /// A person in a story, with how often they are mentioned.
@@ -473,7 +462,7 @@ pub struct QuoteList {
 #[derive(Debug, Clone, Serialize)]
 pub struct SpeakerQuotes {
     /// Who.
-    pub speaker: SpeakerRef,
+    pub speaker: Shown<SpeakerRef>,
     /// An anchor id for this group (`s-ID`).
     pub anchor: String,
     /// Their quotes, newest first.
