@@ -6,7 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use annalist::write::{write_site, OutputFile, WriteError, WriteSummary, MANIFEST_NAME};
+use annalist::write::{
+    write_site, OutputFile, Sink, SiteWriter, WriteError, WriteSummary, MANIFEST_NAME,
+};
 
 /// A temp folder holding the output folder `public`.
 struct Site {
@@ -514,6 +516,67 @@ fn a_failure_while_staging_leaves_the_old_output_byte_identical() {
     let err = write_site(&site.out(), files).unwrap_err();
     assert!(matches!(err, WriteError::Io { .. }), "{err:?}");
     assert!(err.to_string().contains("xxxx.html"), "{err}");
+    assert_eq!(snapshot(&site.out()), before);
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+/// Writes `files`, each streamed through `Sink::put_written` in small pieces.
+fn write_streamed(out: &Path, files: &[(&str, &str)]) -> Result<WriteSummary, WriteError> {
+    let writer = SiteWriter::open(out)?;
+    for (path, text) in files {
+        writer.put_written(path, &mut |w| {
+            for piece in text.as_bytes().chunks(3) {
+                w.write_all(piece)?;
+            }
+            Ok(())
+        })?;
+    }
+    writer.commit()
+}
+
+#[test]
+fn streamed_files_are_written_and_listed_like_put_ones() {
+    let streamed = Site::new();
+    write_streamed(&streamed.out(), SITE).unwrap();
+    let put = Site::new();
+    put.write(SITE).unwrap();
+    for (path, text) in SITE {
+        assert_eq!(streamed.read(path), *text);
+    }
+    assert_eq!(streamed.manifest()["files"], put.manifest()["files"]);
+    assert!(
+        streamed.leftovers().is_empty(),
+        "{:?}",
+        streamed.leftovers()
+    );
+}
+
+#[test]
+fn a_streamed_file_that_did_not_change_is_not_written_again() {
+    let site = Site::new();
+    site.write(SITE).unwrap();
+    set_mtime(&site.out().join(SITE[0].0), year_2001());
+    let mut files = SITE.to_vec();
+    files[2] = ("style.css", "body{color:red}");
+    let summary = write_streamed(&site.out(), &files).unwrap();
+    assert_eq!((summary.written, summary.unchanged), (1, 3));
+    assert_eq!(mtime(&site.out().join(SITE[0].0)), year_2001());
+    assert_eq!(site.read("style.css"), "body{color:red}");
+    assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+#[test]
+fn a_streamed_file_that_fails_halfway_leaves_the_old_output() {
+    let site = Site::new();
+    site.write(SITE).unwrap();
+    let before = snapshot(&site.out());
+    let writer = SiteWriter::open(&site.out()).unwrap();
+    let failed = writer.put_written("index.html", &mut |w| {
+        w.write_all(b"<h1>half")?;
+        Err(std::io::Error::other("the data could not be made"))
+    });
+    assert!(matches!(failed, Err(WriteError::Io { .. })), "{failed:?}");
+    drop(writer);
     assert_eq!(snapshot(&site.out()), before);
     assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
 }

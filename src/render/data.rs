@@ -78,15 +78,19 @@ pub fn files(
     let urls = &Urls { base: base_url };
     // One large download at a time, each put as soon as it is made: they run
     // beside the pages, and together they would double the build's memory.
-    sink.put(json_file(
-        "data/stories.json",
-        &stories(archive, cards, urls),
-    ))?;
-    sink.put(json_file("data/people.json", &people(archive, urls)))?;
-    sink.put(json_file("data/quotes.json", &quotes(archive, cards, urls)))?;
-    sink.put(OutputFile {
-        path: "data/quotes.csv".into(),
-        bytes: quotes_csv(archive, cards, urls),
+    // Written as they are made: at 100,000 stories they are hundreds of
+    // megabytes each.
+    sink.put_written("data/stories.json", &mut |w| {
+        write_json(w, &stories(archive, cards, urls))
+    })?;
+    sink.put_written("data/people.json", &mut |w| {
+        write_json(w, &people(archive, urls))
+    })?;
+    sink.put_written("data/quotes.json", &mut |w| {
+        write_json(w, &quotes(archive, cards, urls))
+    })?;
+    sink.put_written("data/quotes.csv", &mut |w| {
+        quotes_csv(w, archive, cards, urls)
     })?;
     sink.put(json_file(
         "data/datapackage.json",
@@ -132,6 +136,12 @@ impl Urls<'_> {
     fn data(&self, name: &str) -> String {
         format!("{}data/{name}", self.base)
     }
+}
+
+/// Pretty JSON and a final newline, as [`json_file`] makes them.
+fn write_json(w: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    w.write_all(b"\n")
 }
 
 fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
@@ -393,10 +403,15 @@ struct QuoteRow<'a> {
 }
 
 /// `quotes.csv`: RFC 4180 (comma, double quotes where needed, CRLF), UTF-8, a header row.
-fn quotes_csv(archive: &Archive, cards: &Cards, urls: &Urls) -> Vec<u8> {
+fn quotes_csv(
+    w: &mut dyn std::io::Write,
+    archive: &Archive,
+    cards: &Cards,
+    urls: &Urls,
+) -> std::io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(w);
     for q in quotes(archive, cards, urls) {
         let row = QuoteRow {
             id: q.id,
@@ -411,19 +426,13 @@ fn quotes_csv(archive: &Archive, cards: &Cards, urls: &Urls) -> Vec<u8> {
             story_title: q.story_title,
             permalink: &q.permalink,
         };
-        writer
-            .serialize(row)
-            .expect("writing CSV to memory cannot fail");
+        writer.serialize(row)?;
     }
     if archive.quotes.is_empty() {
         let header: Vec<&str> = CSV_FIELDS.iter().map(|f| f.0).collect();
-        writer
-            .write_record(header)
-            .expect("writing CSV to memory cannot fail");
+        writer.write_record(header)?;
     }
-    writer
-        .into_inner()
-        .expect("writing CSV to memory cannot fail")
+    writer.flush()
 }
 
 /// The Frictionless Data Package describing `quotes.csv`.

@@ -211,6 +211,18 @@ impl Sink for Unless<'_> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put(file)
     }
+
+    fn put_written(
+        &self,
+        path: &str,
+        write: &mut crate::write::WriteFn<'_>,
+    ) -> Result<(), WriteError> {
+        if self.statics.contains(path) {
+            return Ok(());
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put_written(path, write)
+    }
 }
 
 /// What [`Renderer::generated`] or [`Renderer::search`] put: how many files,

@@ -38,10 +38,15 @@ pub(super) struct Entry {
 impl Entry {
     /// Describes a file with these bytes at `path`.
     pub fn of(path: &str, bytes: &[u8]) -> Self {
+        Entry::hashed(path, content_hash(bytes), bytes.len() as u64)
+    }
+
+    /// Describes a file of `len` bytes whose [`content_hash`] is `hash`.
+    pub fn hashed(path: &str, hash: u64, len: u64) -> Self {
         Entry {
             path: path.to_string(),
-            hash: format!("{:016x}", content_hash(bytes)),
-            len: bytes.len() as u64,
+            hash: format!("{hash:016x}"),
+            len,
         }
     }
 }

@@ -54,7 +54,22 @@ impl OutputFile {
 pub trait Sink: Sync {
     /// Takes one file of the site.
     fn put(&self, file: OutputFile) -> Result<(), WriteError>;
+
+    /// Takes one file of the site as `write` makes it: for the large downloads,
+    /// which a sink that writes to disk need not hold in memory at all. By
+    /// default the file is made in memory and [`Sink::put`].
+    fn put_written(&self, path: &str, write: &mut WriteFn<'_>) -> Result<(), WriteError> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).map_err(WriteError::io("make", Path::new(path)))?;
+        self.put(OutputFile {
+            path: path.to_string(),
+            bytes,
+        })
+    }
 }
+
+/// Writes one file's bytes into the writer given (see [`Sink::put_written`]).
+pub type WriteFn<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
 
 /// A [`Sink`] that keeps every file in memory, in the order they arrived.
 #[derive(Debug, Default)]
@@ -232,6 +247,12 @@ impl SiteWriter {
 
     /// Writes `bytes` at `rel` in the staging folder.
     fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let dest = self.staged_path(rel)?;
+        fs::write(&dest, bytes).map_err(WriteError::io("write", &dest))
+    }
+
+    /// Where `rel` is staged, its folder made.
+    fn staged_path(&self, rel: &str) -> Result<PathBuf, WriteError> {
         let staging = self.place.staging_dir()?;
         if let Some((folder, _)) = rel.rsplit_once('/') {
             let known = self
@@ -248,8 +269,34 @@ impl SiteWriter {
                     .insert(folder.to_string());
             }
         }
-        let dest = staging.join(rel);
-        fs::write(&dest, bytes).map_err(WriteError::io("write", &dest))
+        Ok(staging.join(rel))
+    }
+
+    fn record_entry(&self, entry: Entry, written: bool) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((entry, written));
+    }
+}
+
+/// Passes bytes on to a file, hashing and counting them on the way.
+struct Hashing<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -264,10 +311,34 @@ impl Sink for SiteWriter {
         if !unchanged {
             self.stage(&file.path, &file.bytes)?;
         }
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((entry, !unchanged));
+        self.record_entry(entry, !unchanged);
+        Ok(())
+    }
+
+    /// Streams the file into the staging folder, hashing it on the way; an
+    /// unchanged file is then removed from there again.
+    fn put_written(&self, path: &str, write: &mut WriteFn<'_>) -> Result<(), WriteError> {
+        path::check(path).map_err(|reason| WriteError::BadPath {
+            path: path.to_string(),
+            reason,
+        })?;
+        let dest = self.staged_path(path)?;
+        let file = fs::File::create(&dest).map_err(WriteError::io("create", &dest))?;
+        let mut out = Hashing {
+            inner: std::io::BufWriter::with_capacity(1 << 16, file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            len: 0,
+        };
+        write(&mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .map_err(WriteError::io("write", &dest))?;
+        let entry = Entry::hashed(path, out.hasher.digest(), out.len);
+        drop(out);
+        let unchanged = self.previous.unchanged(&entry);
+        if unchanged {
+            fs::remove_file(&dest).map_err(WriteError::io("remove", &dest))?;
+        }
+        self.record_entry(entry, !unchanged);
         Ok(())
     }
 }
