@@ -405,12 +405,12 @@ fn insert_annotations(tx: &Transaction, archive: &Archive) -> rusqlite::Result<(
         let text = &entry.story.text;
         for m in &entry.story.mentions {
             // Every mentioned person is registered once the archive has no errors.
-            if !archive.person_ids.contains_key(&m.person) {
+            if !archive.person_ids.contains_key(&*m.person) {
                 continue;
             }
             mention.execute(params![
                 slug,
-                m.person,
+                &*m.person,
                 text.slice(m.span.range()),
                 m.span.start as i64,
                 m.span.end as i64,

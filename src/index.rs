@@ -426,7 +426,7 @@ fn story_people(
         .people
         .iter()
         .filter_map(|id| {
-            let count = story.mentions.iter().filter(|m| &m.person == id).count();
+            let count = story.mentions.iter().filter(|m| *m.person == **id).count();
             person_ids.get(id).map(|&p| (p, count))
         })
         .collect()

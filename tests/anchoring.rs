@@ -300,7 +300,7 @@ fn a_listed_name_inside_an_unlisted_persons_longer_name_counts_for_the_listed_pe
         .iter()
         .map(|m| {
             (
-                m.person.clone(),
+                m.person.to_string(),
                 entry.story.text.slice(m.span.range()).to_string(),
             )
         })
@@ -313,6 +313,12 @@ fn a_listed_name_inside_an_unlisted_persons_longer_name_counts_for_the_listed_pe
             ("mara-okafor".to_string(), "Okafor".to_string()),
         ]
     );
+    // A person's mentions in a story share one id.
+    let mentions = &entry.story.mentions;
+    assert!(std::sync::Arc::ptr_eq(
+        &mentions[0].person,
+        &mentions[1].person
+    ));
     assert_eq!(
         messages(&checked),
         [

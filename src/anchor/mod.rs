@@ -64,8 +64,9 @@ pub struct Origin {
 /// Text that names a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    /// The person's id.
-    pub person: String,
+    /// The person's id, one allocation shared by the story's mentions of them
+    /// rather than a string per mention.
+    pub person: std::sync::Arc<str>,
     /// Where.
     pub span: Span,
     /// Given by a `[[mention]]` rather than found by name.

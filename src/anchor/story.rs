@@ -103,6 +103,14 @@ pub(super) fn anchor_story(
         &candidates,
     ));
     mentions.sort_by_key(|m| m.span);
+    // One shared id per person of the story, for all their mentions.
+    let mut shared: Vec<std::sync::Arc<str>> = Vec::new();
+    for mention in &mut mentions {
+        match shared.iter().find(|id| **id == mention.person) {
+            Some(id) => mention.person = id.clone(),
+            None => shared.push(mention.person.clone()),
+        }
+    }
 
     let quotes: Vec<Quote> = sidecar
         .quotes
@@ -187,7 +195,7 @@ impl Work<'_> {
             if let (true, Some(span)) = (known, span) {
                 people.add(m.person.get_ref());
                 mentions.push(Mention {
-                    person: m.person.get_ref().clone(),
+                    person: m.person.get_ref().as_str().into(),
                     span,
                     explicit: true,
                 });
@@ -247,9 +255,9 @@ impl Work<'_> {
         let mut mentions = Vec::new();
         for (name, ids, chars) in found {
             if ids.len() == 1 {
-                let person = ids.iter().next().cloned().unwrap_or_default();
+                let person = ids.iter().next().map_or("", String::as_str);
                 mentions.push(Mention {
-                    person,
+                    person: person.into(),
                     span: chars.into(),
                     explicit: false,
                 });

@@ -10,14 +10,14 @@ use crate::index::{Archive, StoryEntry};
 pub fn story_marks(archive: &Archive, story: &StoryEntry, root: &str) -> Vec<Mark> {
     let mut marks = Vec::new();
     for mention in &story.story.mentions {
-        let name = archive.person_ids.get(&mention.person).map_or_else(
-            || mention.person.clone(),
+        let name = archive.person_ids.get(&*mention.person).map_or_else(
+            || mention.person.to_string(),
             |p| archive.people[p.0].file.front.name.clone(),
         );
         marks.push(Mark {
             span: mention.span,
             kind: MarkKind::Mention {
-                person: mention.person.clone(),
+                person: mention.person.to_string(),
                 name,
             },
         });
