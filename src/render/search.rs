@@ -376,7 +376,15 @@ pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
                     // Pagefind unwraps in places; a panic is this build's error, not a crash.
                     let files =
                         std::panic::catch_unwind(AssertUnwindSafe(|| index_shard(shard, language)))
-                            .unwrap_or_else(|_| Err("Pagefind panicked".to_string()));
+                            .unwrap_or_else(|_| Err("Pagefind panicked".to_string()))
+                            // The other shards share the first one's scripts
+                            // and WASM: theirs are not kept until the end.
+                            .map(|mut files| {
+                                if n > 0 {
+                                    files.retain(|(name, _)| is_index_data(name));
+                                }
+                                files
+                            });
                     if let Ok(mut done) = done.lock() {
                         done.push((n, files));
                     }
@@ -393,10 +401,6 @@ pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
     for (n, files) in done {
         let folder = shard_folder(n);
         for (name, bytes) in files? {
-            // The other shards share the first one's scripts and WASM.
-            if n > 0 && !is_index_data(&name) {
-                continue;
-            }
             index.files.push(OutputFile {
                 path: format!("{folder}{name}"),
                 bytes,
