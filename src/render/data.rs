@@ -76,10 +76,8 @@ pub fn files(
     sink: &dyn Sink,
 ) -> Result<(), WriteError> {
     let urls = &Urls { base: base_url };
-    // One large download at a time, each put as soon as it is made: they run
-    // beside the pages, and together they would double the build's memory.
-    // Written as they are made: at 100,000 stories they are hundreds of
-    // megabytes each.
+    // One large download at a time, each written as it is made: they run
+    // beside the pages, and at 100,000 stories each is hundreds of megabytes.
     sink.put_written("data/stories.json", &mut |w| {
         write_json(w, &stories(archive, cards, urls))
     })?;
@@ -145,8 +143,8 @@ fn write_json(w: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Re
 }
 
 fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("data serializes to JSON");
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    write_json(&mut bytes, value).expect("data serializes to JSON");
     OutputFile {
         path: path.to_string(),
         bytes,

@@ -205,10 +205,9 @@ struct Unless<'a> {
 
 impl Sink for Unless<'_> {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
-        if self.statics.contains(file.path.as_str()) {
+        if !self.takes(&file.path) {
             return Ok(());
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put(file)
     }
 
@@ -217,11 +216,21 @@ impl Sink for Unless<'_> {
         path: &str,
         write: &mut crate::write::WriteFn<'_>,
     ) -> Result<(), WriteError> {
-        if self.statics.contains(path) {
+        if !self.takes(path) {
             return Ok(());
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put_written(path, write)
+    }
+}
+
+impl Unless<'_> {
+    /// Whether a file at `path` goes on (no static file has it), counting it.
+    fn takes(&self, path: &str) -> bool {
+        let takes = !self.statics.contains(path);
+        if takes {
+            self.files.fetch_add(1, Ordering::Relaxed);
+        }
+        takes
     }
 }
 
