@@ -294,7 +294,7 @@ fn insert_stories(
             front.url,
             json(&front.authors),
             card.summary,
-            entry.story.text.text,
+            archive.visible_text(&entry.story).text,
             format!("{base}{}", card.path),
         ])?;
         for name in &front.tags {
@@ -402,7 +402,7 @@ fn insert_annotations(tx: &Transaction, archive: &Archive) -> rusqlite::Result<(
     let (mut mentions, mut links) = (0, 0);
     for entry in &archive.stories {
         let slug = &entry.story.story.slug;
-        let text = &entry.story.text;
+        let text = &archive.visible_text(&entry.story);
         for m in &entry.story.mentions {
             // Every mentioned person is registered once the archive has no errors.
             if !archive.person_ids.contains_key(&*m.person) {

@@ -121,6 +121,15 @@ pub struct QuoteEntry {
 }
 
 impl Archive {
+    /// A story's visible text, read again from its Markdown: the model keeps
+    /// only [`crate::anchor::TextFacts`] of it.
+    pub fn visible_text(&self, story: &AnchoredStory) -> crate::anchor::VisibleText {
+        crate::anchor::text::story_text(
+            &story.story,
+            crate::markdown::options(&self.config.markdown),
+        )
+    }
+
     /// This archive with `story` in place of the story of the same slug and
     /// file, when the edit leaves what other stories and lists read of it as it
     /// was: its date and tags, who appears in it, its quotes' ids, speakers,

@@ -65,17 +65,17 @@ fn quote_spanning_emphasis_a_link_and_a_paragraph_break_is_one_span() {
     let checked = checked(dir.path());
     assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
     let quote = &checked.archive.quotes[0].quote;
-    let text = &checked.archive.stories[0].story.text;
+    let text = checked
+        .archive
+        .visible_text(&checked.archive.stories[0].story);
     assert_eq!(
         text.slice(quote.span.range()),
         "we will not sign today.\n\nThen she left"
     );
+    assert_eq!(quote.words, "we will not sign today. Then she left");
     // The span maps back to the Markdown: it starts inside the emphasis.
     let story = &checked.archive.stories[0].story.story;
-    let options = annalist::markdown::options(&checked.archive.config.markdown);
-    let laid = annalist::anchor::text::story_text(story, options);
-    assert_eq!(laid.text, text.text);
-    assert!(story.source.text[laid.source_offset(quote.span.start)..].starts_with("we will*"));
+    assert!(story.source.text[text.source_offset(quote.span.start)..].starts_with("we will*"));
 }
 
 #[test]
@@ -90,10 +90,11 @@ fn explicit_mention_wins_over_the_alias_inside_it() {
     let checked = checked(dir.path());
     assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
     let story = &checked.archive.stories[0].story;
+    let text = checked.archive.visible_text(story);
     let mentions: Vec<(&str, bool)> = story
         .mentions
         .iter()
-        .map(|m| (story.text.slice(m.span.range()), m.explicit))
+        .map(|m| (text.slice(m.span.range()), m.explicit))
         .collect();
     assert_eq!(
         mentions,
@@ -294,16 +295,12 @@ fn a_listed_name_inside_an_unlisted_persons_longer_name_counts_for_the_listed_pe
     let checked = checked(dir.path());
     assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
     let entry = &checked.archive.stories[0];
+    let text = checked.archive.visible_text(&entry.story);
     let found: Vec<(String, String)> = entry
         .story
         .mentions
         .iter()
-        .map(|m| {
-            (
-                m.person.to_string(),
-                entry.story.text.slice(m.span.range()).to_string(),
-            )
-        })
+        .map(|m| (m.person.to_string(), text.slice(m.span.range()).to_string()))
         .collect();
     assert_eq!(
         found,

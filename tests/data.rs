@@ -211,7 +211,7 @@ fn every_w3c_annotation_selects_its_span_exactly_once() {
                 .find(|a| a["id"] == format!("{page_id}#{fragment}"))
                 .unwrap_or_else(|| panic!("{slug}: no annotation #{fragment}"))
         };
-        let text = &entry.story.text.text;
+        let text = &archive.visible_text(&entry.story).text;
         let check_span = |annotation: &Value, start: usize, end: usize| {
             assert_eq!(annotation["type"], "Annotation");
             assert_eq!(

@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::{Broken, Corpus, PageFile, PersonFile, QuoteKind, QuoteStatus, StoryFile};
 use crate::source::Source;
 pub use registry::Registry;
-pub use text::{InternalLink, LinkScheme, PlainText, VisibleText};
+pub use text::{InternalLink, LinkScheme, PlainText, TextFacts, VisibleText};
 
 /// A range of a story's visible text, in chars (see [`text`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,6 +93,8 @@ pub struct Quote {
     pub speaker: Speaker,
     /// The words in the story.
     pub span: Span,
+    /// Those words as plain text on one line.
+    pub words: String,
     /// How the words are reported.
     pub kind: QuoteKind,
     /// Whether the attribution holds.
@@ -136,8 +138,9 @@ pub struct Note {
 pub struct AnchoredStory {
     /// The story as loaded.
     pub story: StoryFile,
-    /// Its reader-visible text and Markdown events.
-    pub text: PlainText,
+    /// What is kept of its visible text: the text itself is read again
+    /// (`text::story_text`) where a page shows it.
+    pub text: TextFacts,
     /// Everyone who appears: listed, settled aliases, explicit mentions, speakers.
     pub people: Vec<String>,
     /// Mentions, in text order.

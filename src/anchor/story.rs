@@ -127,6 +127,7 @@ pub(super) fn anchor_story(
     work.warn_unannotated_quotations();
 
     let diagnostics = work.diagnostics;
+    let lead = story.front.summary.is_none();
     // What the sidecar says is in the anchored story now: keeping it parsed
     // too cost 25 MB at 10,000 stories. Its text stays, for diagnostics.
     let mut story = story;
@@ -135,7 +136,7 @@ pub(super) fn anchor_story(
     }
     let anchored = AnchoredStory {
         story,
-        text: text.into_plain(),
+        text: text.into_facts(lead),
         people: people.ids,
         mentions,
         quotes,
@@ -376,6 +377,7 @@ impl Work<'_> {
             id,
             derived_id,
             speaker,
+            words: super::text::one_line(self.text.slice(span.range())),
             span,
             kind: q.kind,
             status: q.status,

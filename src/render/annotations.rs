@@ -107,11 +107,17 @@ pub struct TextQuoteSelector {
 }
 
 /// A story's annotations as a W3C Web Annotation `AnnotationPage`, in text order.
-pub fn page(archive: &Archive, entry: &StoryEntry, base_url: &str) -> AnnotationPage {
+/// `text` is the story's visible text ([`Archive::visible_text`]).
+pub fn page(
+    archive: &Archive,
+    entry: &StoryEntry,
+    text: &PlainText,
+    base_url: &str,
+) -> AnnotationPage {
     let urls = &Urls { base: base_url };
     let story = &entry.story;
     let page = format!("{base_url}stories/{}/annotations.jsonld", story.story.slug);
-    let selectors = Selectors::new(&story.text);
+    let selectors = Selectors::new(text);
     let target = |span: Span| Target {
         kind: "SpecificResource",
         source: urls.story(&story.story.slug),

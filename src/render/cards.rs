@@ -13,9 +13,6 @@ use crate::date::Date;
 use crate::index::{Archive, StoryId};
 use crate::load::slugify;
 
-/// How long a derived summary may be, in chars.
-const SUMMARY_CHARS: usize = 280;
-
 /// Every card of the archive, indexed like the archive's vectors. Shared like
 /// the archive's parts, so that one story's cards can be replaced cheaply.
 #[derive(Debug, Clone)]
@@ -127,7 +124,8 @@ fn story_card(entry: &crate::index::StoryEntry) -> StoryCard {
         .front
         .summary
         .clone()
-        .unwrap_or_else(|| first_paragraph(&entry.story.text.text));
+        .or_else(|| entry.story.text.lead.clone())
+        .unwrap_or_default();
     StoryCard {
         slug: story.slug.clone(),
         path: format!("stories/{}/", story.slug),
@@ -161,7 +159,6 @@ fn quote_card(
 ) -> QuoteCard {
     let quote = &entry.quote;
     let story = &stories[entry.story.0];
-    let text = &archive.stories[entry.story.0].story.text;
     let speaker = match (&quote.speaker, entry.speaker) {
         (Speaker::Person(_), Some(person)) => speakers[person.0].clone(),
         // Not in the registry (the index reports it): named by its id.
@@ -180,7 +177,7 @@ fn quote_card(
         id: quote.id.clone(),
         path: format!("quotes/{}/", quote.id),
         anchor_path: format!("{}#q-{}", story.path, quote.id),
-        words: one_line(text.slice(quote.span.range())),
+        words: quote.words.clone(),
         speaker,
         kind: quote.kind.as_str(),
         status: quote.status.as_str(),
@@ -201,42 +198,11 @@ pub fn display_date(date: &Date) -> String {
     date.day.format("%-d %B %Y").to_string()
 }
 
-/// Text on one line, with runs of white space folded.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The first paragraph of visible text, cut at a word boundary.
-fn first_paragraph(text: &str) -> String {
-    let paragraph = text
-        .split("\n\n")
-        .map(str::trim)
-        .find(|p| !p.is_empty())
-        .unwrap_or("");
-    let paragraph = one_line(paragraph);
-    if paragraph.chars().count() <= SUMMARY_CHARS {
-        return paragraph;
-    }
-    let cut: String = paragraph.chars().take(SUMMARY_CHARS).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map_or(cut.as_str(), |(head, _)| head)
-        .to_string();
-    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', '.']))
-}
+pub use crate::anchor::text::one_line;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_first_paragraphs_are_cut_at_a_word() {
-        let text = format!("{}\n\nSecond.", "word ".repeat(100));
-        let summary = first_paragraph(&text);
-        assert!(summary.ends_with("word\u{2026}"), "{summary}");
-        assert!(summary.chars().count() <= SUMMARY_CHARS + 1);
-        assert_eq!(first_paragraph("Short one.\n\nTwo."), "Short one.");
-    }
 
     #[test]
     fn dates_read_naturally() {

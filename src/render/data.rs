@@ -106,10 +106,16 @@ pub fn files(
 /// A story's annotations in the W3C Web Annotation model,
 /// `stories/SLUG/annotations.jsonld`: made beside the story's page, one story
 /// at a time, rather than with the other downloads all at once.
-pub fn annotation_file(archive: &Archive, entry: &StoryEntry, base_url: &str) -> OutputFile {
+/// `text` is the story's visible text ([`Archive::visible_text`]).
+pub fn annotation_file(
+    archive: &Archive,
+    entry: &StoryEntry,
+    text: &crate::anchor::PlainText,
+    base_url: &str,
+) -> OutputFile {
     json_file(
         &format!("stories/{}/annotations.jsonld", entry.story.story.slug),
-        &annotations::page(archive, entry, base_url),
+        &annotations::page(archive, entry, text, base_url),
     )
 }
 

@@ -152,7 +152,7 @@ pub fn records(archive: &Archive, cards: &Cards) -> Vec<Record> {
     let lengths: Vec<usize> = archive
         .stories
         .par_iter()
-        .map(|s| s.story.text.text.split_whitespace().count())
+        .map(|s| s.story.text.words)
         .collect();
     let limit = words_per_story(lengths, STORY_WORD_BUDGET);
     records.par_extend(
@@ -202,7 +202,11 @@ fn story_record(archive: &Archive, cards: &Cards, i: usize, limit: usize) -> Rec
     );
     Record {
         url: card.path.clone(),
-        content: escape(&story_text(&entry.story.text.text, &card.title, limit)),
+        content: escape(&story_text(
+            &archive.visible_text(&entry.story).text,
+            &card.title,
+            limit,
+        )),
         meta,
         filters,
     }

@@ -15,7 +15,7 @@ use super::templates::Templates;
 use super::views::*;
 use super::{feeds, jsonld, sitemap};
 use crate::anchor::text::visible_text;
-use crate::anchor::Speaker;
+use crate::anchor::{PlainText, Speaker, VisibleText};
 use crate::diagnostics::Diagnostic;
 use crate::index::{Archive, PersonId, QuoteId, StoryId};
 use crate::load::theme::ThemeFiles;
@@ -144,9 +144,13 @@ pub fn render_site(
         (0..archive.stories.len())
             .into_par_iter()
             .try_for_each(|i| {
-                out.put(r.story(StoryId(i)))?;
-                let annotations =
-                    super::data::annotation_file(archive, &archive.stories[i], &base_url);
+                // One reading of the story's Markdown serves its page, its
+                // quotes' pages and its annotations.
+                let entry = &archive.stories[i];
+                let text = archive.visible_text(&entry.story);
+                out.put(r.story(StoryId(i), &text))?;
+                out.put_all(entry.quotes.iter().map(|&q| r.quote(q, &text)))?;
+                let annotations = super::data::annotation_file(archive, entry, &text, &base_url);
                 if statics.contains(annotations.path.as_str()) {
                     return Ok(());
                 }
@@ -157,10 +161,7 @@ pub fn render_site(
             .try_for_each(|i| out.put(r.person(PersonId(i))))?;
         (0..archive.people.len())
             .into_par_iter()
-            .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))?;
-        (0..archive.quotes.len())
-            .into_par_iter()
-            .try_for_each(|i| out.put(r.quote(QuoteId(i))))
+            .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))
     };
     // Search indexes on threads of its own: the indexer must not wait inside
     // rayon's pool (two builds in one process would each hold a thread of it).
@@ -359,6 +360,7 @@ impl PageRenderer {
             return Some(Ok(super::data::annotation_file(
                 archive,
                 entry,
+                &archive.visible_text(&entry.story),
                 &self.base_url,
             )));
         }
@@ -368,7 +370,10 @@ impl PageRenderer {
         match parts.as_slice() {
             ["stories"] => r.story_lists(Some(1)).pop(),
             ["stories", "page", n] => r.story_lists(Some(page_number(n)?)).pop(),
-            ["stories", slug] => archive.story_ids.get(*slug).map(|&id| r.story(id)),
+            ["stories", slug] => archive
+                .story_ids
+                .get(*slug)
+                .map(|&id| r.story(id, &archive.visible_text(&archive.stories[id.0].story))),
             ["people"] => Some(r.people_index()),
             ["people", id] => archive.person_ids.get(*id).map(|&id| r.person(id)),
             ["people", id, kind] => {
@@ -382,7 +387,10 @@ impl PageRenderer {
             ["quotes"] => r.quote_lists(Some(1)).pop(),
             ["quotes", "page", n] => r.quote_lists(Some(page_number(n)?)).pop(),
             ["quotes", "by-speaker"] => Some(r.quotes_by_speaker()),
-            ["quotes", id] => archive.quote_ids.get(*id).map(|&id| r.quote(id)),
+            ["quotes", id] => archive.quote_ids.get(*id).map(|&id| {
+                let story = &archive.stories[archive.quotes[id.0].story.0].story;
+                r.quote(id, &archive.visible_text(story))
+            }),
             ["tags"] => Some(r.tags_index()),
             ["tags", slug] => self.cards.tags.contains_key(*slug).then(|| r.tag(slug)),
             ["timeline"] => Some(r.timeline()),
@@ -672,18 +680,14 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn story(&self, id: StoryId) -> Result<OutputFile, Diagnostic> {
+    /// A story's page; `text` is its visible text ([`Archive::visible_text`]).
+    fn story(&self, id: StoryId, text: &VisibleText) -> Result<OutputFile, Diagnostic> {
         let entry = &self.archive.stories[id.0];
         let card = self.cards.stories[id.0].clone();
         let mut meta = self.meta("story", &card.title, &card.summary, &card.path);
         meta.json_ld = Some(jsonld::story(self.archive, self.cards, id, self.base_url));
         let marks = story_marks(self.archive, entry, &meta.root);
-        // The Markdown's events are not kept in the model (they are most of its
-        // memory): the story is read again, to the same visible text.
-        let options = crate::markdown::options(&self.archive.config.markdown);
-        let text = crate::anchor::text::story_text(&entry.story.story, options);
-        debug_assert_eq!(text.text, entry.story.text.text);
-        let html = annotate(&text, &marks, &meta.root, self.highlighter);
+        let html = annotate(text, &marks, &meta.root, self.highlighter);
         let mut people: Vec<PersonInStory> = entry
             .people
             .iter()
@@ -1002,7 +1006,8 @@ impl Renderer<'_> {
         )
     }
 
-    fn quote(&self, id: QuoteId) -> Result<OutputFile, Diagnostic> {
+    /// A quote's page; `text` is its story's visible text.
+    fn quote(&self, id: QuoteId, text: &PlainText) -> Result<OutputFile, Diagnostic> {
         let entry = &self.archive.quotes[id.0];
         let card = self.cards.quotes[id.0].clone();
         let story = &self.archive.stories[entry.story.0].story;
@@ -1017,7 +1022,7 @@ impl Renderer<'_> {
         });
         let citation = citation(&card, &story.story.front.date, self.base_url);
         let quote = QuotePage {
-            context_html: context_html(&story.text, entry.quote.span.range()),
+            context_html: context_html(text, entry.quote.span.range()),
             note_html: entry
                 .quote
                 .note
@@ -1221,7 +1226,7 @@ fn citation(card: &QuoteCard, story_date: &crate::date::Date, base_url: &str) ->
 }
 
 /// The paragraph of visible text holding `span`, escaped, with the span in `<mark>`.
-fn context_html(text: &crate::anchor::PlainText, span: std::ops::Range<usize>) -> String {
+fn context_html(text: &PlainText, span: std::ops::Range<usize>) -> String {
     let whole = &text.text;
     let start_byte = text.byte(span.start);
     let end_byte = text.byte(span.end);

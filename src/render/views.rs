@@ -16,7 +16,7 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone)]
 pub struct Shown<T> {
     card: Arc<T>,
-    value: tera::Value,
+    value: Arc<tera::Value>,
 }
 
 impl<T: Serialize> Shown<T> {
@@ -25,7 +25,7 @@ impl<T: Serialize> Shown<T> {
         let value = tera::Value::from_serializable(&card);
         Shown {
             card: Arc::new(card),
-            value,
+            value: Arc::new(value),
         }
     }
 }
