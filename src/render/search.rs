@@ -28,17 +28,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cards::{one_line, Cards};
-use super::site::{quote_title, root_for};
+use super::site::{quote_title, root_for, RenderError};
 use super::templates::Templates;
 use super::views::{PageMeta, SiteView};
 use crate::anchor::text::visible_text;
 use crate::diagnostics::Diagnostic;
 use crate::index::Archive;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink};
 
 /// Words of story text the index holds at most, all stories together. Indexing
 /// costs time in proportion to the words indexed (Pagefind's `add_custom_record`
@@ -120,57 +123,74 @@ pub struct Record {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
-/// The search page and Pagefind's files, or nothing when `[search] enabled = false`.
+/// Puts the search page and Pagefind's files into `sink`, or nothing when
+/// `[search] enabled = false`; returns the search page's path. Each shard's
+/// files are put as soon as it is indexed, and its records are made only then.
 pub fn files(
     archive: &Archive,
     cards: &Cards,
     templates: &Templates,
     site: &SiteView,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<Vec<String>, RenderError> {
     if !archive.config.search.enabled {
         return Ok(Vec::new());
     }
-    let records = records(archive, cards);
+    let records = Records::new(archive, cards);
     let total = records.len();
     let language = language(&archive.config.language);
-    let index = index(records, &language).map_err(|e| {
-        vec![
-            Diagnostic::error(format!("the search index could not be built: {e}"))
-                .hint("set `[search] enabled = false` in archive.toml to build without search"),
-        ]
-    })?;
-    let page = search_page(templates, site, total, index.merged).map_err(|d| vec![d])?;
-    let mut files = index.files;
-    files.push(page);
-    Ok(files)
+    let merged = index(total, &|i| records.get(i), &language, sink)?;
+    let page =
+        search_page(templates, site, total, merged).map_err(|d| RenderError::Pages(vec![d]))?;
+    let path = page.path.clone();
+    sink.put(page)?;
+    Ok(vec![path])
 }
 
 /// Every record: stories, people and quotes, in archive order.
 pub fn records(archive: &Archive, cards: &Cards) -> Vec<Record> {
-    let mut records: Vec<Record> =
-        Vec::with_capacity(archive.stories.len() + archive.people.len() + archive.quotes.len());
-    let lengths: Vec<usize> = archive
-        .stories
-        .par_iter()
-        .map(|s| s.story.text.words)
-        .collect();
-    let limit = words_per_story(lengths, STORY_WORD_BUDGET);
-    records.par_extend(
-        (0..archive.stories.len())
-            .into_par_iter()
-            .map(|i| story_record(archive, cards, i, limit)),
-    );
-    records.par_extend(
-        (0..archive.people.len())
-            .into_par_iter()
-            .map(|i| person_record(archive, cards, i)),
-    );
-    records.par_extend(
-        (0..archive.quotes.len())
-            .into_par_iter()
-            .map(|i| quote_record(archive, cards, i)),
-    );
-    records
+    let records = Records::new(archive, cards);
+    (0..records.len())
+        .into_par_iter()
+        .map(|i| records.get(i))
+        .collect()
+}
+
+/// The archive's records by number (stories, people, then quotes), each made
+/// when asked for: a shard of the index holds only its own.
+struct Records<'a> {
+    archive: &'a Archive,
+    cards: &'a Cards,
+    /// Words of each story indexed at most.
+    limit: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(archive: &'a Archive, cards: &'a Cards) -> Records<'a> {
+        let lengths: Vec<usize> = archive.stories.iter().map(|s| s.story.text.words).collect();
+        Records {
+            archive,
+            cards,
+            limit: words_per_story(lengths, STORY_WORD_BUDGET),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.archive.stories.len() + self.archive.people.len() + self.archive.quotes.len()
+    }
+
+    fn get(&self, i: usize) -> Record {
+        let (archive, cards) = (self.archive, self.cards);
+        let people = archive.stories.len();
+        let quotes = people + archive.people.len();
+        if i < people {
+            story_record(archive, cards, i, self.limit)
+        } else if i < quotes {
+            person_record(archive, cards, i - people)
+        } else {
+            quote_record(archive, cards, i - quotes)
+        }
+    }
 }
 
 fn story_record(archive: &Archive, cards: &Cards, i: usize, limit: usize) -> Record {
@@ -344,77 +364,85 @@ fn language(language: &str) -> String {
     }
 }
 
-/// The index of a whole archive, split into shards: Pagefind's files, and the
-/// bundles the search page merges into its primary one.
-#[derive(Debug)]
-pub struct Index {
-    /// Every file of every shard, under [`BUNDLE`].
-    pub files: Vec<OutputFile>,
-    /// The folders of the shards after the first, from the site root
-    /// (`pagefind/shard-1/`): the UI merges them with `mergeIndex`.
-    pub merged: Vec<String>,
-}
-
-/// Indexes `records` with Pagefind. The records are dealt round-robin into
-/// shards of at most [`SHARD_RECORDS`] (the number of shards depends on the
-/// archive only, so a build is the same on any machine), and the shards are
-/// indexed at the same time, one thread each, up to the machine's cores. Each
-/// shard runs Pagefind's async API on a small tokio runtime of its own, on a
-/// plain thread, so that a caller already inside a runtime (`serve`) or inside
-/// rayon is not disturbed.
-pub fn index(records: Vec<Record>, language: &str) -> Result<Index, String> {
-    let count = records.len().div_ceil(SHARD_RECORDS).max(1);
-    let mut shards: Vec<Vec<Record>> = (0..count).map(|_| Vec::new()).collect();
-    for (i, record) in records.into_iter().enumerate() {
-        shards[i % count].push(record);
-    }
+/// Indexes `total` records with Pagefind, made by `record`, and puts the
+/// files into `sink`; returns the folders of the shards after the first, from
+/// the site root (`pagefind/shard-1/`), which the UI merges with `mergeIndex`.
+/// The records are dealt round-robin into shards of at most
+/// [`SHARD_RECORDS`] (the number of shards depends on the archive only, so a
+/// build is the same on any machine), and the shards are indexed at the same
+/// time, one thread each, up to the machine's cores. A shard's records are made
+/// when it starts and its files are put when it ends: all the shards' working
+/// memory at once was a fifth of a build's peak. Each shard runs Pagefind's
+/// async API on a small tokio runtime of its own, on a plain thread, so that a
+/// caller already inside a runtime (`serve`) or inside rayon is not disturbed.
+pub fn index(
+    total: usize,
+    record: &(dyn Fn(usize) -> Record + Sync),
+    language: &str,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, RenderError> {
+    let count = total.div_ceil(SHARD_RECORDS).max(1);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(count);
-    let queue = std::sync::Mutex::new(shards.into_iter().enumerate().collect::<Vec<_>>());
-    let done = std::sync::Mutex::new(Vec::with_capacity(count));
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<RenderError>> = Mutex::new(None);
+    let stop = |e: RenderError| {
+        if let Ok(mut failed) = failed.lock() {
+            failed.get_or_insert(e);
+        }
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| {
-                while let Some((n, shard)) = queue.lock().map_or(None, |mut q| q.pop()) {
-                    // Pagefind unwraps in places; a panic is this build's error, not a crash.
-                    let files =
-                        std::panic::catch_unwind(AssertUnwindSafe(|| index_shard(shard, language)))
-                            .unwrap_or_else(|_| Err("Pagefind panicked".to_string()))
-                            // The other shards share the first one's scripts
-                            // and WASM: theirs are not kept until the end.
-                            .map(|mut files| {
-                                if n > 0 {
-                                    files.retain(|(name, _)| is_index_data(name));
-                                }
-                                files
-                            });
-                    if let Ok(mut done) = done.lock() {
-                        done.push((n, files));
+            scope.spawn(|| loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= count || failed.lock().map_or(true, |f| f.is_some()) {
+                    break;
+                }
+                let shard: Vec<Record> = (n..total).step_by(count).map(record).collect();
+                // Pagefind unwraps in places; a panic is this build's error, not a crash.
+                let files =
+                    std::panic::catch_unwind(AssertUnwindSafe(|| index_shard(shard, language)))
+                        .unwrap_or_else(|_| Err("Pagefind panicked".to_string()));
+                let files = match files {
+                    Ok(files) => files,
+                    Err(e) => {
+                        stop(index_failed(&e));
+                        break;
                     }
+                };
+                let folder = shard_folder(n);
+                // The other shards share the first one's scripts and WASM.
+                let put = files
+                    .into_iter()
+                    .filter(|(name, _)| n == 0 || is_index_data(name))
+                    .try_for_each(|(name, bytes)| {
+                        sink.put(OutputFile {
+                            path: format!("{folder}{name}"),
+                            bytes,
+                        })
+                    });
+                if let Err(e) = put {
+                    stop(e.into());
+                    break;
                 }
             });
         }
     });
-    let mut done = done.into_inner().map_err(|_| "a search indexer failed")?;
-    done.sort_by_key(|(n, _)| *n);
-    let mut index = Index {
-        files: Vec::new(),
-        merged: Vec::new(),
-    };
-    for (n, files) in done {
-        let folder = shard_folder(n);
-        for (name, bytes) in files? {
-            index.files.push(OutputFile {
-                path: format!("{folder}{name}"),
-                bytes,
-            });
-        }
-        if n > 0 {
-            index.merged.push(folder);
-        }
+    match failed.into_inner() {
+        Ok(None) => Ok((1..count).map(shard_folder).collect()),
+        Ok(Some(e)) => Err(e),
+        Err(_) => Err(index_failed("a search indexer failed")),
     }
-    Ok(index)
+}
+
+fn index_failed(e: &str) -> RenderError {
+    RenderError::Pages(vec![Diagnostic::error(format!(
+        "the search index could not be built: {e}"
+    ))
+    .hint(
+        "set `[search] enabled = false` in archive.toml to build without search",
+    )])
 }
 
 /// Records per shard of the index, at most.
@@ -575,11 +603,18 @@ mod tests {
         }
     }
 
+    /// The merged folders and every file of an index of `records`.
+    fn indexed(records: Vec<Record>) -> (Vec<String>, Vec<OutputFile>) {
+        let sink = crate::write::Collect::default();
+        let merged = index(records.len(), &|i| records[i].clone(), "en", &sink).unwrap();
+        (merged, sink.into_files())
+    }
+
     #[test]
     fn a_small_index_has_its_entry_ui_and_fragments() {
-        let index = index(vec![record(1)], "en").unwrap();
-        assert!(index.merged.is_empty());
-        let paths: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+        let (merged, files) = indexed(vec![record(1)]);
+        assert!(merged.is_empty());
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in [
             "pagefind/pagefind.js",
             "pagefind/pagefind-worker.js",
@@ -598,9 +633,9 @@ mod tests {
     #[test]
     fn a_large_index_is_split_into_shards_that_share_the_scripts() {
         let records: Vec<Record> = (0..SHARD_RECORDS + 1).map(record).collect();
-        let index = index(records, "en").unwrap();
-        assert_eq!(index.merged, ["pagefind/shard-1/"]);
-        let paths: Vec<&str> = index.files.iter().map(|f| f.path.as_str()).collect();
+        let (merged, files) = indexed(records);
+        assert_eq!(merged, ["pagefind/shard-1/"]);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"pagefind/pagefind.js"));
         assert!(paths.contains(&"pagefind/shard-1/pagefind-entry.json"));
         assert!(paths

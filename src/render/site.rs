@@ -569,19 +569,13 @@ impl Renderer<'_> {
     /// The search page and index, put into `sink` unless the archive has a
     /// static file of the same path.
     fn search(&self, statics: &HashSet<&str>, sink: &dyn Sink) -> Result<Generated, RenderError> {
-        let files = super::search::files(self.archive, self.cards, self.templates, self.site)
-            .map_err(RenderError::Pages)?;
         let sink = Unless {
             statics,
             sink,
             files: AtomicUsize::new(0),
         };
-        let pages: Vec<String> = files
-            .iter()
-            .filter(|f| f.path.ends_with("index.html"))
-            .map(|f| f.path.clone())
-            .collect();
-        files.into_iter().try_for_each(|file| sink.put(file))?;
+        let pages =
+            super::search::files(self.archive, self.cards, self.templates, self.site, &sink)?;
         Ok(Generated {
             files: sink.files.into_inner(),
             pages,
