@@ -72,7 +72,7 @@ fn quote_spanning_emphasis_a_link_and_a_paragraph_break_is_one_span() {
         text.slice(quote.span.range()),
         "we will not sign today.\n\nThen she left"
     );
-    assert_eq!(quote.words, "we will not sign today. Then she left");
+    assert_eq!(&*quote.words, "we will not sign today. Then she left");
     // The span maps back to the Markdown: it starts inside the emphasis.
     let story = &checked.archive.stories[0].story.story;
     assert!(story.source.text[text.source_offset(quote.span.start)..].starts_with("we will*"));

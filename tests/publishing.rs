@@ -507,7 +507,7 @@ fn a_quote_page_describes_a_quotation_with_its_creator_and_story() {
         let entry = &archive.quotes[i];
         let ld = only_json_ld(&site, &format!("{}index.html", card.path));
         assert_eq!(ld["@type"], "Quotation");
-        assert_eq!(ld["text"], card.words.as_str());
+        assert_eq!(ld["text"], &*card.words);
         assert_eq!(ld["url"], format!("{BASE}{}", card.path));
         assert_eq!(ld["dateCreated"], entry.quote.said.to_string());
         assert_eq!(ld["isPartOf"]["@type"], "NewsArticle");

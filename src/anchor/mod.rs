@@ -93,8 +93,8 @@ pub struct Quote {
     pub speaker: Speaker,
     /// The words in the story.
     pub span: Span,
-    /// Those words as plain text on one line.
-    pub words: String,
+    /// Those words as plain text on one line, shared with the quote's card.
+    pub words: std::sync::Arc<str>,
     /// How the words are reported.
     pub kind: QuoteKind,
     /// Whether the attribution holds.

@@ -377,7 +377,7 @@ impl Work<'_> {
             id,
             derived_id,
             speaker,
-            words: super::text::one_line(self.text.slice(span.range())),
+            words: super::text::one_line(self.text.slice(span.range())).into(),
             span,
             kind: q.kind,
             status: q.status,

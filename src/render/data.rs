@@ -143,7 +143,10 @@ impl Urls<'_> {
 }
 
 /// Pretty JSON and a final newline, as [`json_file`] makes them.
-fn write_json(w: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+fn write_json<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    value: &impl Serialize,
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, value)?;
     w.write_all(b"\n")
 }

@@ -187,8 +187,8 @@ pub struct QuoteCard {
     pub path: String,
     /// The spot in the story: `stories/SLUG/#q-ID`.
     pub anchor_path: String,
-    /// The words, as plain text.
-    pub words: String,
+    /// The words, as plain text (shared with the model's quote).
+    pub words: Arc<str>,
     /// Who said them: a named speaker's reference is made once and shared by
     /// all their quotes.
     pub speaker: Shown<SpeakerRef>,
