@@ -251,6 +251,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
     svg.push_str("<g class=\"bars\">");
     for (i, m) in months.iter().enumerate() {
         let centre = plot.left + slot * (i as f64 + 0.5);
+        let name = m.month.name();
         for (class, count, x, what) in [
             (
                 "bar stories",
@@ -261,11 +262,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
             ("bar quotes", m.quotes, centre, ("quote", "quotes")),
         ] {
             let height = plot.height() * count as f64 / axis.top as f64;
-            let tip = format!(
-                "{}: {count} {}",
-                m.month.name(),
-                plural(count, what.0, what.1)
-            );
+            let tip = format!("{name}: {count} {}", plural(count, what.0, what.1));
             let _ = write!(
                 svg,
                 "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
@@ -607,21 +604,33 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 /// A coordinate with at most two decimals and no trailing zeros.
-fn num(value: f64) -> String {
-    // Rounded to hundredths with integer arithmetic: formatting floats with a
-    // precision is slow, and a chart on every person's page has hundreds of them.
-    let hundredths = (value * 100.0).round();
-    if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
-        let text = format!("{value:.2}");
-        return text.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    let hundredths = hundredths as i64;
-    let sign = if hundredths < 0 { "-" } else { "" };
-    let (whole, part) = (hundredths.abs() / 100, hundredths.abs() % 100);
-    match part {
-        0 => format!("{sign}{whole}"),
-        p if p % 10 == 0 => format!("{sign}{whole}.{}", p / 10),
-        p => format!("{sign}{whole}.{p:02}"),
+fn num(value: f64) -> Num {
+    Num(value)
+}
+
+/// A chart number, written to hundredths without trailing zeros, straight into
+/// the chart (a chart on every person's page has hundreds of them: a string
+/// each was a tenth of the charts' cost).
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = self.0;
+        // Rounded to hundredths with integer arithmetic: formatting floats
+        // with a precision is slow.
+        let hundredths = (value * 100.0).round();
+        if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
+            let text = format!("{value:.2}");
+            return f.write_str(text.trim_end_matches('0').trim_end_matches('.'));
+        }
+        let hundredths = hundredths as i64;
+        let sign = if hundredths < 0 { "-" } else { "" };
+        let (whole, part) = (hundredths.abs() / 100, hundredths.abs() % 100);
+        match part {
+            0 => write!(f, "{sign}{whole}"),
+            p if p % 10 == 0 => write!(f, "{sign}{whole}.{}", p / 10),
+            p => write!(f, "{sign}{whole}.{p:02}"),
+        }
     }
 }
 
@@ -667,7 +676,7 @@ mod tests {
             (-0.001, "0"),
             (120.1, "120.1"),
         ] {
-            assert_eq!(num(value), text, "{value}");
+            assert_eq!(num(value).to_string(), text, "{value}");
         }
     }
 
