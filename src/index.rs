@@ -123,7 +123,7 @@ pub struct QuoteEntry {
 impl Archive {
     /// A story's visible text, read again from its Markdown: the model keeps
     /// only [`crate::anchor::TextFacts`] of it.
-    pub fn visible_text(&self, story: &AnchoredStory) -> crate::anchor::VisibleText {
+    pub fn visible_text<'s>(&self, story: &'s AnchoredStory) -> crate::anchor::VisibleText<'s> {
         crate::anchor::text::story_text(
             &story.story,
             crate::markdown::options(&self.config.markdown),

@@ -32,7 +32,7 @@ const UNANNOTATED_QUOTATION_WORDS: usize = 5;
 /// The story being anchored, with what selectors are matched against.
 struct Work<'a> {
     story: &'a StoryFile,
-    text: &'a VisibleText,
+    text: &'a VisibleText<'a>,
     folded: &'a Folded,
     sidecar: &'a Source,
     diagnostics: Vec<Diagnostic>,
@@ -127,7 +127,7 @@ pub(super) fn anchor_story(
     work.warn_unannotated_quotations();
 
     let diagnostics = work.diagnostics;
-    let lead = story.front.summary.is_none();
+    let text = text.into_facts(story.front.summary.is_none());
     // What the sidecar says is in the anchored story now: keeping it parsed
     // too cost 25 MB at 10,000 stories. Its text stays, for diagnostics.
     let mut story = story;
@@ -136,7 +136,7 @@ pub(super) fn anchor_story(
     }
     let anchored = AnchoredStory {
         story,
-        text: text.into_facts(lead),
+        text,
         people: people.ids,
         mentions,
         quotes,

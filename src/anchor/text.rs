@@ -14,8 +14,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-/// The events of a parsed Markdown body with their byte ranges in the source file.
-pub type Events = Vec<(Event<'static>, Range<usize>)>;
+/// The events of a parsed Markdown body with their byte ranges in the source
+/// file; their text borrows from the body (not a copy of every text event).
+pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 /// The text a reader sees in a story, without the Markdown it came from: what
 /// selectors, excerpts and search read. It lives only in a [`VisibleText`],
@@ -36,22 +37,22 @@ pub struct PlainText {
 /// The text a reader sees in a story, and where each part of it comes from:
 /// a [`PlainText`] (which it derefs to) with the Markdown's events and pieces.
 #[derive(Debug, Clone)]
-pub struct VisibleText {
+pub struct VisibleText<'a> {
     plain: PlainText,
     /// The parts of `text`, in order, covering all of it.
     pub pieces: Vec<Piece>,
     /// The Markdown events, with byte ranges in the source file.
-    pub events: Events,
+    pub events: Events<'a>,
 }
 
-impl std::ops::Deref for VisibleText {
+impl std::ops::Deref for VisibleText<'_> {
     type Target = PlainText;
     fn deref(&self) -> &PlainText {
         &self.plain
     }
 }
 
-impl VisibleText {
+impl VisibleText<'_> {
     /// What the build keeps of this text once its story is anchored, with the
     /// lead paragraph only when `lead` (a story with a summary of its own
     /// needs none).
@@ -195,26 +196,33 @@ impl LinkScheme {
 }
 
 /// Builds the visible text of a Markdown `body` that starts at byte `offset` of its file.
-pub fn visible_text(body: &str, offset: usize, options: pulldown_cmark::Options) -> VisibleText {
+pub fn visible_text(
+    body: &str,
+    offset: usize,
+    options: pulldown_cmark::Options,
+) -> VisibleText<'_> {
     let mut builder = Builder::default();
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        builder.event(body, offset, event.into_static(), range);
+        builder.event(body, offset, event, range);
     }
     builder.finish()
 }
 
 /// The visible text of a story's Markdown body: the same on every call, so the
 /// render stage reads a story again rather than keeping its events.
-pub fn story_text(story: &crate::load::StoryFile, options: pulldown_cmark::Options) -> VisibleText {
+pub fn story_text(
+    story: &crate::load::StoryFile,
+    options: pulldown_cmark::Options,
+) -> VisibleText<'_> {
     visible_text(story.markdown(), story.body.start, options)
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     text: String,
     chars: usize,
     pieces: Vec<Piece>,
-    events: Events,
+    events: Events<'a>,
     links: Vec<InternalLink>,
     code_block: bool,
     link_depth: usize,
@@ -222,8 +230,8 @@ struct Builder {
     pending_break: bool,
 }
 
-impl Builder {
-    fn event(&mut self, body: &str, offset: usize, event: Event<'static>, range: Range<usize>) {
+impl<'a> Builder<'a> {
+    fn event(&mut self, body: &str, offset: usize, event: Event<'a>, range: Range<usize>) {
         let index = self.events.len();
         let absolute = range.start + offset..range.end + offset;
         match &event {
@@ -248,7 +256,7 @@ impl Builder {
         self.events.push((event, absolute));
     }
 
-    fn start(&mut self, tag: &Tag<'static>, source: Range<usize>) {
+    fn start(&mut self, tag: &Tag<'a>, source: Range<usize>) {
         match tag {
             Tag::Link {
                 dest_url,
@@ -351,7 +359,7 @@ impl Builder {
         self.chars += len;
     }
 
-    fn finish(mut self) -> VisibleText {
+    fn finish(mut self) -> VisibleText<'a> {
         // The links are kept for the whole build, for every story: no spare capacity.
         self.links.shrink_to_fit();
         let has_code_block = self
@@ -424,7 +432,7 @@ impl PlainText {
     }
 }
 
-impl VisibleText {
+impl VisibleText<'_> {
     /// The piece holding a char offset (the last piece for the end of the text).
     pub fn piece_at(&self, char: usize) -> Option<&Piece> {
         let i = self.pieces.partition_point(|p| p.chars.end <= char);

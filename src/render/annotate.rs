@@ -140,7 +140,7 @@ enum Open {
 }
 
 struct Writer<'a> {
-    text: &'a VisibleText,
+    text: &'a VisibleText<'a>,
     marks: &'a [Mark],
     /// Marks in drawing order: outer (earlier start, later end) first.
     order: Vec<usize>,
@@ -162,7 +162,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(text: &'a VisibleText, marks: &'a [Mark], root: &'a str) -> Self {
+    fn new(text: &'a VisibleText<'a>, marks: &'a [Mark], root: &'a str) -> Self {
         let mut order: Vec<usize> = (0..marks.len()).collect();
         order.sort_by_key(|&i| (marks[i].span.start, std::cmp::Reverse(marks[i].span.end), i));
         Writer {
