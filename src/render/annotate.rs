@@ -159,6 +159,8 @@ struct Writer<'a> {
     event_chars: Vec<Option<Range<usize>>>,
     /// For each event, where the visible text of the next text-bearing event starts.
     next_text: Vec<usize>,
+    /// No mark that has not ended ends before this char.
+    next_end: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -178,6 +180,7 @@ impl<'a> Writer<'a> {
             event_ends: element_ends(text),
             event_chars: event_chars(text),
             next_text: next_text(text),
+            next_end: marks.iter().map(|m| m.span.end).min().unwrap_or(usize::MAX),
         }
     }
 
@@ -350,15 +353,14 @@ impl<'a> Writer<'a> {
             .collect();
         let top = self.top_marks();
         let below: Vec<usize> = fixed.iter().copied().filter(|m| !top.contains(m)).collect();
-        let wanted: Vec<usize> = self
+        // Marks are in order of their starts: none after these overlaps `chars`.
+        let starting = self
             .order
+            .partition_point(|&m| self.marks[m].span.start < chars.end);
+        let wanted: Vec<usize> = self.order[..starting]
             .iter()
             .copied()
-            .filter(|&m| {
-                self.marks[m].span.start < chars.end
-                    && chars.start < self.marks[m].span.end
-                    && !below.contains(&m)
-            })
+            .filter(|&m| chars.start < self.marks[m].span.end && !below.contains(&m))
             .collect();
         let current: Vec<usize> = top.into_iter().rev().collect();
         let common = current
@@ -376,25 +378,51 @@ impl<'a> Writer<'a> {
 
     /// Handles marks that end at or before `at`: closes them and adds their inserts.
     fn settle(&mut self, at: usize) {
-        loop {
-            let top = self.top_marks();
-            // The deepest open mark at the top that has ended.
-            let Some(depth) = top.iter().rposition(|&m| self.marks[m].span.end <= at) else {
-                break;
-            };
+        // Close the open marks at the top down to the deepest that has ended.
+        while let Some(depth) = self.deepest_ended_on_top(at) {
             for _ in 0..=depth {
                 self.close_one();
             }
         }
-        for &m in &self.order {
-            if !self.ended[m] && self.marks[m].span.end <= at && !self.is_open(m) {
-                self.ended[m] = true;
-                if let Some(insert) = self.insert_for(m) {
-                    self.pending.push(insert);
+        // Most calls come where no mark ends: only look when one may.
+        if at >= self.next_end {
+            for &m in &self.order {
+                if !self.ended[m] && self.marks[m].span.end <= at && !self.is_open(m) {
+                    self.ended[m] = true;
+                    if let Some(insert) = self.insert_for(m) {
+                        self.pending.push(insert);
+                    }
                 }
             }
+            self.next_end = self.first_end_to_come();
         }
         self.flush_inserts(false);
+    }
+
+    /// How deep below the top of the stack the deepest open mark that has
+    /// ended by `at` is, among the marks above the innermost Markdown element.
+    fn deepest_ended_on_top(&self, at: usize) -> Option<usize> {
+        let mut deepest = None;
+        for (depth, open) in self.stack.iter().rev().enumerate() {
+            match open {
+                Open::Mark { mark, .. } if self.marks[*mark].span.end <= at => {
+                    deepest = Some(depth)
+                }
+                Open::Mark { .. } => {}
+                Open::Markdown { .. } => break,
+            }
+        }
+        deepest
+    }
+
+    /// The earliest end of a mark not yet ended (marks only ever become ended,
+    /// so this stays a lower bound until it is computed again).
+    fn first_end_to_come(&self) -> usize {
+        (0..self.marks.len())
+            .filter(|&m| !self.ended[m])
+            .map(|m| self.marks[m].span.end)
+            .min()
+            .unwrap_or(usize::MAX)
     }
 
     fn is_open(&self, m: usize) -> bool {
