@@ -154,9 +154,15 @@ fn pick(
 
 /// Byte offsets of every (possibly overlapping) occurrence of `needle`.
 fn find_all(hay: &str, needle: &str) -> Vec<usize> {
+    // memchr's SIMD searcher: `str::find` was a fiftieth of a build.
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = hay[from..].find(needle) {
+    while let Some(at) = hay
+        .as_bytes()
+        .get(from..)
+        .and_then(|rest| finder.find(rest))
+    {
         let at = from + at;
         found.push(at);
         from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
