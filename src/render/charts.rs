@@ -251,6 +251,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
     svg.push_str("<g class=\"bars\">");
     for (i, m) in months.iter().enumerate() {
         let centre = plot.left + slot * (i as f64 + 0.5);
+        // A month's name is letters, digits and a space: nothing to escape.
         let name = m.month.name();
         for (class, count, x, what) in [
             (
@@ -262,15 +263,14 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
             ("bar quotes", m.quotes, centre, ("quote", "quotes")),
         ] {
             let height = plot.height() * count as f64 / axis.top as f64;
-            let tip = format!("{name}: {count} {}", plural(count, what.0, what.1));
             let _ = write!(
                 svg,
-                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{name}: {count} {}</title></rect>",
                 num(x),
                 num(plot.bottom - height),
                 num(width),
                 num(height),
-                escape(&tip)
+                plural(count, what.0, what.1)
             );
         }
     }
@@ -645,6 +645,9 @@ fn shorten(text: &str, chars: usize) -> String {
 
 /// Escapes text for XML element content and double-quoted attributes.
 fn escape(text: &str) -> String {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
