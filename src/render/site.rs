@@ -54,7 +54,7 @@ struct Renderer<'a> {
     archive: &'a Archive,
     cards: &'a Cards,
     templates: &'a Templates,
-    site: &'a SiteView,
+    site: &'a Shown<SiteView>,
     base_url: &'a str,
     highlighter: &'a Highlighter,
 }
@@ -253,9 +253,10 @@ pub struct Extras {
 }
 
 /// What every template sees as `site`.
-fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> SiteView {
+/// The `site` value of every page, made into a template value once.
+fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> Shown<SiteView> {
     let has_code = archive.stories.iter().any(|s| s.story.text.has_code_block);
-    SiteView {
+    Shown::new(SiteView {
         title: archive.config.title.clone(),
         description: archive.config.description.clone(),
         language: archive.config.language.clone(),
@@ -277,7 +278,7 @@ fn site_view(archive: &Archive, cards: &Cards, base_url: &str) -> SiteView {
                 path: format!("{}/", p.name),
             })
             .collect(),
-    }
+    })
 }
 
 /// Renders pages one at a time, on request (for `serve`, which renders only the
@@ -286,7 +287,7 @@ pub struct PageRenderer {
     archive: std::sync::Arc<Archive>,
     templates: std::sync::Arc<Templates>,
     cards: Cards,
-    site: SiteView,
+    site: Shown<SiteView>,
     base_url: String,
     highlighter: Highlighter,
 }
