@@ -208,6 +208,89 @@ pub fn visible_text(
     builder.finish()
 }
 
+/// The first `limit` words of the visible text of a Markdown `body`, joined by
+/// single spaces: what `visible_text(..).text.split_whitespace().take(limit)`
+/// gives, without making the pieces of the whole text (the search index
+/// wants only the first words of each story).
+pub fn first_words(body: &str, options: pulldown_cmark::Options, limit: usize) -> String {
+    let mut out = String::new();
+    let (mut words, mut in_word, mut image_depth) = (0, false, 0usize);
+    // Appends visible text; false once `limit` words are complete.
+    let mut take = |text: &str, out: &mut String| -> bool {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if in_word {
+                    in_word = false;
+                    words += 1;
+                    if words == limit {
+                        return false;
+                    }
+                }
+            } else {
+                if !in_word && words > 0 {
+                    out.push(' ');
+                }
+                in_word = true;
+                out.push(c);
+            }
+        }
+        true
+    };
+    if limit == 0 {
+        return out;
+    }
+    for event in Parser::new_ext(body, options) {
+        let more = match &event {
+            Event::Start(Tag::Image { .. }) => {
+                image_depth += 1;
+                true
+            }
+            Event::End(TagEnd::Image) => {
+                image_depth = image_depth.saturating_sub(1);
+                true
+            }
+            _ if image_depth > 0 => true,
+            Event::Text(text) | Event::Code(text) => take(text, &mut out),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => take(" ", &mut out),
+            // Blocks are apart in the visible text; inline elements are not.
+            Event::Start(tag) if !is_inline_tag(tag) => take(" ", &mut out),
+            Event::End(tag) if !is_inline_end(*tag) => take(" ", &mut out),
+            _ => true,
+        };
+        if !more {
+            break;
+        }
+    }
+    out
+}
+
+/// Inline elements, which do not separate the visible text into blocks.
+fn is_inline_tag(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
 /// The visible text of a story's Markdown body: the same on every call, so the
 /// render stage reads a story again rather than keeping its events.
 pub fn story_text(
@@ -570,6 +653,29 @@ mod tests {
         fn word_counts_match_split_whitespace(text in "(\\PC|\\s|\u{a0}|\u{2003}){0,60}") {
             proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_words_are_those_of_the_visible_text(
+            body in "([a-zé]{1,6}|[ *_`#>!\\[\\]()\n-]|\n\n|  \n|!\\[[a-z ]{0,6}\\]\\(x.png\\)|\\[[a-z ]{1,6}\\]\\(story:x\\)|```\n[a-z ]{0,8}\n```\n|---\n){0,40}",
+            limit in 0usize..12,
+        ) {
+            let text = visible_text(&body, 0, options());
+            let expected = text.text.split_whitespace().take(limit).collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(first_words(&body, options(), limit), expected);
+        }
+    }
+
+    #[test]
+    fn first_words_stop_at_the_limit_and_skip_alt_text() {
+        let body = "# Title\n\nOne *two*three ![alt words](a.png) four.\n\n- five\n- six";
+        assert_eq!(first_words(body, options(), 3), "Title One twothree");
+        assert_eq!(
+            first_words(body, options(), 100),
+            "Title One twothree four. five six"
+        );
+        assert_eq!(first_words(body, options(), 0), "");
     }
 
     #[test]

@@ -38,7 +38,7 @@ use super::cards::{one_line, Cards};
 use super::site::{quote_title, root_for, RenderError};
 use super::templates::Templates;
 use super::views::{PageMeta, SiteView};
-use crate::anchor::text::visible_text;
+use crate::anchor::text::{first_words, visible_text};
 use crate::diagnostics::Diagnostic;
 use crate::index::Archive;
 use crate::write::{OutputFile, Sink};
@@ -223,22 +223,25 @@ fn story_record(archive: &Archive, cards: &Cards, i: usize, limit: usize) -> Rec
     Record {
         url: card.path.clone(),
         content: escape(&story_text(
-            &archive.visible_text(&entry.story).text,
+            first_words(
+                entry.story.story.markdown(),
+                crate::markdown::options(&archive.config.markdown),
+                limit,
+            ),
             &card.title,
-            limit,
         )),
         meta,
         filters,
     }
 }
 
-/// A story's searchable text: its first `limit` words, or its title when it has none.
-fn story_text(text: &str, title: &str, limit: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(limit).collect();
+/// A story's searchable text: its first words (read from its Markdown, only
+/// as far as the index takes them), or its title when it has none.
+fn story_text(words: String, title: &str) -> String {
     if words.is_empty() {
         title.to_string()
     } else {
-        words.join(" ")
+        words
     }
 }
 
@@ -567,8 +570,8 @@ mod tests {
         );
         assert_eq!(words_per_story(vec![10, 20, 500, 900], 1_000), 485);
         assert_eq!(words_per_story(vec![1_000; 10], 5_000), 500);
-        assert_eq!(story_text("a  b\nc d", "T", 3), "a b c");
-        assert_eq!(story_text("  ", "T", 3), "T");
+        assert_eq!(story_text("a b c".into(), "T"), "a b c");
+        assert_eq!(story_text(String::new(), "T"), "T");
     }
 
     #[test]
