@@ -265,7 +265,7 @@ pub fn first_words(body: &str, options: pulldown_cmark::Options, limit: usize) -
 }
 
 /// Inline elements, which do not separate the visible text into blocks.
-fn is_inline_tag(tag: &Tag) -> bool {
+pub(crate) fn is_inline_tag(tag: &Tag) -> bool {
     matches!(
         tag,
         Tag::Emphasis
@@ -278,7 +278,8 @@ fn is_inline_tag(tag: &Tag) -> bool {
     )
 }
 
-fn is_inline_end(tag: TagEnd) -> bool {
+/// The end of an inline element.
+pub(crate) fn is_inline_end(tag: TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Emphasis

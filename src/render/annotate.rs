@@ -16,6 +16,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::highlight::Highlighter;
+use crate::anchor::text::{is_inline_end, is_inline_tag};
 use crate::anchor::{LinkScheme, Span, VisibleText};
 
 /// An annotation to draw over a span of visible text.
@@ -230,7 +231,7 @@ impl<'a> Writer<'a> {
     }
 
     fn start(&mut self, index: usize, tag: &'a Tag<'a>) {
-        if is_inline(tag) {
+        if is_inline_tag(tag) {
             let end = self.event_ends[index];
             // Open marks may stay open around this element only if they outlast it.
             let outlast = self
@@ -591,32 +592,6 @@ pub fn internal_url(dest: &str, root: &str) -> Option<String> {
         LinkScheme::Quote => "quotes",
     };
     Some(format!("{root}{section}/{target}/{fragment}"))
-}
-
-fn is_inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-            | Tag::Superscript
-            | Tag::Subscript
-    )
-}
-
-fn is_inline_end(tag: TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-    )
 }
 
 /// For each event, the visible chars it contributes, if any.
