@@ -277,16 +277,13 @@ impl<'a> Writer<'a> {
     /// around the block, so its `id` still exists, and marks that end inside
     /// the block get their inserts right after it, before the line break.
     fn block_wrappers(&mut self, chars: Option<Range<usize>>, limit: usize) -> (String, String) {
-        let Some(chars) = chars else {
-            return (String::new(), String::new());
-        };
         let (mut before, mut inserts, mut closers) = (String::new(), String::new(), String::new());
         for m in self.order.clone() {
             let span = self.marks[m].span;
-            if span.start >= chars.end || span.end <= chars.start {
-                continue;
-            }
-            if !self.opened[m] {
+            let overlaps = chars
+                .as_ref()
+                .is_some_and(|c| span.start < c.end && c.start < span.end);
+            if overlaps && !self.opened[m] {
                 let wrapper = match &self.marks[m].kind {
                     MarkKind::Quote { id, .. } => Some((format!("q-{}", attr(id)), "quote-block")),
                     MarkKind::Note { number, .. } => {
@@ -300,6 +297,9 @@ impl<'a> Writer<'a> {
                     closers.push_str("</div>");
                 }
             }
+            // Marks that end inside the block, or in the break after it (no
+            // mark is open here), get their inserts right after it, in its
+            // HTML, rather than on a line of their own between blocks.
             if span.end <= limit && !self.ended[m] {
                 self.ended[m] = true;
                 inserts.push_str(&self.insert_for(m).unwrap_or_default());
