@@ -16,7 +16,8 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone)]
 pub struct Shown<T> {
     card: Arc<T>,
-    value: Arc<tera::Value>,
+    /// Tera's values share their maps and long strings: a clone is cheap.
+    value: tera::Value,
 }
 
 impl<T: Serialize> Shown<T> {
@@ -25,7 +26,7 @@ impl<T: Serialize> Shown<T> {
         let value = tera::Value::from_serializable(&card);
         Shown {
             card: Arc::new(card),
-            value: Arc::new(value),
+            value,
         }
     }
 }
