@@ -162,6 +162,11 @@ struct Writer<'a> {
     next_text: Vec<usize>,
     /// No mark that has not ended ends before this char.
     next_end: usize,
+    /// Every mark in `order` before this index ends by `passed`: reconciling
+    /// from there on need not look at them again.
+    past: usize,
+    /// The char `past` was last advanced to.
+    passed: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -182,6 +187,8 @@ impl<'a> Writer<'a> {
             event_chars: event_chars(text),
             next_text: next_text(text),
             next_end: marks.iter().map(|m| m.span.end).min().unwrap_or(usize::MAX),
+            past: 0,
+            passed: 0,
         }
     }
 
@@ -195,10 +202,23 @@ impl<'a> Writer<'a> {
             self.out.push(Event::Text(text.clone()));
             return;
         };
+        let inside = |at: usize| at > chars.start && at < chars.end;
+        // Mostly no mark starts or ends inside a piece of text.
+        if !self
+            .marks
+            .iter()
+            .any(|m| inside(m.span.start) || inside(m.span.end))
+        {
+            self.settle(chars.start);
+            self.reconcile(chars.clone());
+            self.out.push(Event::Text(CowStr::Borrowed(&text[..])));
+            self.settle(chars.end);
+            return;
+        }
         let mut cuts: Vec<usize> = vec![chars.start, chars.end];
         for m in self.marks {
             for at in [m.span.start, m.span.end] {
-                if at > chars.start && at < chars.end {
+                if inside(at) {
                     cuts.push(at);
                 }
             }
@@ -344,6 +364,31 @@ impl<'a> Writer<'a> {
     /// overlapping `chars` are open (a mark that starts inside inline code opens
     /// before it: code is drawn whole).
     fn reconcile(&mut self, chars: Range<usize>) {
+        // Marks that end by `chars.start` cannot overlap `chars`: skip the
+        // leading run of them in `order`, which grows as the text goes on.
+        if chars.start < self.passed {
+            self.past = 0;
+        }
+        while self
+            .order
+            .get(self.past)
+            .is_some_and(|&m| self.marks[m].span.end <= chars.start)
+        {
+            self.past += 1;
+        }
+        self.passed = chars.start;
+        // Marks are in order of their starts: none after these overlaps `chars`.
+        let starting = self.past
+            + self.order[self.past..].partition_point(|&m| self.marks[m].span.start < chars.end);
+        let candidates = &self.order[self.past..starting];
+        // Mostly nothing is open and no mark covers the text: nothing to do.
+        if !self.stack.iter().any(|o| matches!(o, Open::Mark { .. }))
+            && !candidates
+                .iter()
+                .any(|&m| chars.start < self.marks[m].span.end)
+        {
+            return;
+        }
         let fixed: Vec<usize> = self
             .stack
             .iter()
@@ -354,11 +399,7 @@ impl<'a> Writer<'a> {
             .collect();
         let top = self.top_marks();
         let below: Vec<usize> = fixed.iter().copied().filter(|m| !top.contains(m)).collect();
-        // Marks are in order of their starts: none after these overlaps `chars`.
-        let starting = self
-            .order
-            .partition_point(|&m| self.marks[m].span.start < chars.end);
-        let wanted: Vec<usize> = self.order[..starting]
+        let wanted: Vec<usize> = candidates
             .iter()
             .copied()
             .filter(|&m| chars.start < self.marks[m].span.end && !below.contains(&m))
