@@ -3,6 +3,10 @@
 //! notes, each targeting its words with a `TextQuoteSelector` over the story's
 //! visible text. The format is documented in `docs/data.md`.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::cards::iso_date;
@@ -20,41 +24,42 @@ struct Urls<'a> {
 
 impl Urls<'_> {
     fn story(&self, slug: &str) -> String {
-        format!("{}stories/{slug}/", self.base)
+        [self.base, "stories/", slug, "/"].concat()
     }
     fn person(&self, id: &str) -> String {
-        format!("{}people/{id}/", self.base)
+        [self.base, "people/", id, "/"].concat()
     }
 }
 
 /// A W3C Web Annotation `AnnotationPage` (fields in the order the model's examples use).
+/// It borrows its words from the archive and the story's visible text.
 #[derive(Serialize)]
-pub struct AnnotationPage {
+pub struct AnnotationPage<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
-    generator: Body,
+    generator: Body<'a>,
     #[serde(rename = "startIndex")]
     start_index: usize,
-    items: Vec<Annotation>,
+    items: Vec<Annotation<'a>>,
 }
 
 /// One annotation: what it says (`body`) about which words (`target`).
 #[derive(Serialize)]
-struct Annotation {
+struct Annotation<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
-    body: Vec<Body>,
-    target: Target,
+    body: Vec<Body<'a>>,
+    target: Target<'a>,
 }
 
 /// A body: a resource (a person, a story) or a `TextualBody`.
 #[derive(Serialize, Default)]
-struct Body {
+struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     #[serde(rename = "type")]
@@ -62,22 +67,26 @@ struct Body {
     #[serde(skip_serializing_if = "Option::is_none")]
     purpose: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
+    name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    label: Option<String>,
+    label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<String>,
+    value: Option<Cow<'a, str>>,
 }
 
-impl Body {
-    fn text(purpose: &'static str, format: Option<&'static str>, value: &str) -> Body {
+impl<'a> Body<'a> {
+    fn text(
+        purpose: &'static str,
+        format: Option<&'static str>,
+        value: impl Into<Cow<'a, str>>,
+    ) -> Body<'a> {
         Body {
             kind: "TextualBody",
             purpose: Some(purpose),
             format,
-            value: Some(value.to_string()),
+            value: Some(value.into()),
             ..Body::default()
         }
     }
@@ -85,62 +94,69 @@ impl Body {
 
 /// The annotated words: a story page and a selector.
 #[derive(Serialize)]
-struct Target {
+struct Target<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    source: String,
-    selector: TextQuoteSelector,
+    /// The story page, the same for every annotation of the page: shared, not copied.
+    source: Arc<str>,
+    selector: TextQuoteSelector<'a>,
 }
 
-/// A W3C `TextQuoteSelector`: the words, and the text just before and after them.
+/// A W3C `TextQuoteSelector`: the words, and the text just before and after
+/// them, borrowed from the story's visible text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TextQuoteSelector {
+pub struct TextQuoteSelector<'a> {
     /// Always `TextQuoteSelector`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The selected text.
-    pub exact: String,
+    pub exact: &'a str,
     /// The text just before it.
-    pub prefix: String,
+    pub prefix: &'a str,
     /// The text just after it.
-    pub suffix: String,
+    pub suffix: &'a str,
 }
 
 /// A story's annotations as a W3C Web Annotation `AnnotationPage`, in text order.
 /// `text` is the story's visible text ([`Archive::visible_text`]).
-pub fn page(
-    archive: &Archive,
-    entry: &StoryEntry,
-    text: &PlainText,
+pub fn page<'a>(
+    archive: &'a Archive,
+    entry: &'a StoryEntry,
+    text: &'a PlainText,
     base_url: &str,
-) -> AnnotationPage {
+) -> AnnotationPage<'a> {
     let urls = &Urls { base: base_url };
     let story = &entry.story;
-    let page = format!("{base_url}stories/{}/annotations.jsonld", story.story.slug);
-    let selectors = Selectors::new(text);
-    let target = |span: Span| Target {
-        kind: "SpecificResource",
-        source: urls.story(&story.story.slug),
-        selector: selectors.select(span),
+    let source: Arc<str> = urls.story(&story.story.slug).into();
+    let page = [&*source, "annotations.jsonld"].concat();
+    let mut selectors = Selectors::new(text);
+    let mut annotation = |kind: &str, n: &dyn std::fmt::Display, motivation, body, span| {
+        use std::fmt::Write;
+        let mut id = String::with_capacity(page.len() + kind.len() + 8);
+        id.push_str(&page);
+        id.push('#');
+        id.push_str(kind);
+        id.push('-');
+        // Writing into a String cannot fail.
+        let _ = write!(id, "{n}");
+        Annotation {
+            id,
+            kind: "Annotation",
+            motivation,
+            body,
+            target: Target {
+                kind: "SpecificResource",
+                source: Arc::clone(&source),
+                selector: selectors.select(span),
+            },
+        }
     };
-    let annotation = |id: String, motivation, body, span| Annotation {
-        id: format!("{page}#{id}"),
-        kind: "Annotation",
-        motivation,
-        body,
-        target: target(span),
-    };
-    let tag = |value: &str| Body::text("tagging", None, value);
+    let tag = |value: &'static str| Body::text("tagging", None, value);
     // (start, kind order, end) keeps text order, mentions before quotes at one place.
     let mut items: Vec<((usize, u8, usize), Annotation)> = Vec::new();
     for (i, mention) in story.mentions.iter().enumerate() {
         let body = vec![person_body(archive, &mention.person, urls), tag("mention")];
-        let item = annotation(
-            format!("mention-{}", i + 1),
-            "identifying",
-            body,
-            mention.span,
-        );
+        let item = annotation("mention", &(i + 1), "identifying", body, mention.span);
         items.push(((mention.span.start, 0, mention.span.end), item));
     }
     for q in &entry.quotes {
@@ -148,20 +164,15 @@ pub fn page(
         let speaker = match &quote.speaker {
             Speaker::Person(id) => person_body(archive, id, urls),
             Speaker::Unnamed(description) => {
-                Body::text("identifying", Some("text/plain"), description)
+                Body::text("identifying", Some("text/plain"), description.as_str())
             }
         };
         let body = vec![
             speaker,
-            Body::text("describing", Some("text/plain"), &describe(quote)),
+            Body::text("describing", Some("text/plain"), describe(quote)),
             tag("quote"),
         ];
-        let item = annotation(
-            format!("quote-{}", quote.id),
-            "identifying",
-            body,
-            quote.span,
-        );
+        let item = annotation("quote", &quote.id, "identifying", body, quote.span);
         items.push(((quote.span.start, 1, quote.span.end), item));
     }
     let anchored = entry.links_out.iter().filter_map(|l| Some((l, l.span?)));
@@ -170,15 +181,19 @@ pub fn page(
         let mut body = vec![Body {
             id: Some(urls.story(&other.slug)),
             kind: "Text",
-            label: Some(other.front.title.clone()),
+            label: Some(&other.front.title),
             format: Some("text/html"),
             ..Body::default()
         }];
         if let Some(relation) = &link.relation {
-            body.push(Body::text("describing", Some("text/plain"), relation));
+            body.push(Body::text(
+                "describing",
+                Some("text/plain"),
+                relation.as_str(),
+            ));
         }
         body.push(tag("link"));
-        let item = annotation(format!("link-{}", n + 1), "linking", body, span);
+        let item = annotation("link", &(n + 1), "linking", body, span);
         items.push(((span.start, 2, span.end), item));
     }
     // Numbered in text order, as on the story's page (`noted-N`).
@@ -186,27 +201,26 @@ pub fn page(
     notes.sort_by_key(|n| n.span);
     for (n, note) in notes.into_iter().enumerate() {
         let body = vec![
-            Body::text("commenting", Some("text/markdown"), &note.body),
+            Body::text("commenting", Some("text/markdown"), note.body.as_str()),
             tag("note"),
         ];
-        let item = annotation(format!("note-{}", n + 1), "commenting", body, note.span);
+        let item = annotation("note", &(n + 1), "commenting", body, note.span);
         items.push(((note.span.start, 3, note.span.end), item));
     }
     items.sort_by_key(|(order, _)| *order);
     AnnotationPage {
         context: "http://www.w3.org/ns/anno.jsonld",
-        id: page.clone(),
+        id: page,
         kind: "AnnotationPage",
         generator: Body {
             kind: "Software",
-            name: Some(format!("annalist {}", env!("CARGO_PKG_VERSION"))),
+            name: Some(concat!("annalist ", env!("CARGO_PKG_VERSION"))),
             ..Body::default()
         },
         start_index: 0,
         items: items.into_iter().map(|(_, item)| item).collect(),
     }
 }
-
 /// `Direct quote, verified, said 2025-04-17, first reported by X.`
 fn describe(quote: &crate::anchor::Quote) -> String {
     let mut text = format!(
@@ -216,14 +230,15 @@ fn describe(quote: &crate::anchor::Quote) -> String {
         iso_date(&quote.said)
     );
     if let Some(via) = &quote.via {
-        text.push_str(&format!(", first reported by {via}"));
+        text.push_str(", first reported by ");
+        text.push_str(via);
     }
     text.push('.');
     text
 }
 
 /// A registered person as an annotation body: their page, typed `Person`, with their name.
-fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
+fn person_body<'a>(archive: &'a Archive, id: &'a str, urls: &Urls) -> Body<'a> {
     let name = archive
         .person_ids
         .get(id)
@@ -231,7 +246,7 @@ fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
     Body {
         id: Some(urls.person(id)),
         kind: "Person",
-        name: Some(name.to_string()),
+        name: Some(name),
         ..Body::default()
     }
 }
@@ -239,7 +254,7 @@ fn person_body(archive: &Archive, id: &str, urls: &Urls) -> Body {
 /// A `TextQuoteSelector` for `span`: its visible text, with at least
 /// [`CONTEXT_CHARS`] chars of context each side (fewer at the ends of the text),
 /// doubled until prefix + exact + suffix occur once in the story.
-pub fn text_quote_selector(text: &PlainText, span: Span) -> TextQuoteSelector {
+pub fn text_quote_selector(text: &PlainText, span: Span) -> TextQuoteSelector<'_> {
     Selectors::new(text).select(span)
 }
 
@@ -247,19 +262,20 @@ pub fn text_quote_selector(text: &PlainText, span: Span) -> TextQuoteSelector {
 /// distinct text once (a name mentioned 40 times is looked for once, not 40 times).
 struct Selectors<'a> {
     text: &'a PlainText,
-    places: std::cell::RefCell<std::collections::HashMap<&'a str, std::rc::Rc<[usize]>>>,
+    /// Byte offsets of every place of each text selected so far.
+    places: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Selectors<'a> {
     fn new(text: &'a PlainText) -> Self {
         Selectors {
             text,
-            places: Default::default(),
+            places: HashMap::new(),
         }
     }
 
     /// The selector of `span` (see [`text_quote_selector`]).
-    fn select(&self, span: Span) -> TextQuoteSelector {
+    fn select(&mut self, span: Span) -> TextQuoteSelector<'a> {
         let text = self.text;
         let len = text.len_chars();
         let hay = text.text.as_str();
@@ -269,10 +285,8 @@ impl<'a> Selectors<'a> {
         // selector is unique once no other place has the same prefix and suffix.
         let places = self
             .places
-            .borrow_mut()
             .entry(exact)
-            .or_insert_with(|| occurrences(hay, exact).collect())
-            .clone();
+            .or_insert_with(|| occurrences(hay, exact).collect());
         let mut reach = CONTEXT_CHARS;
         loop {
             let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
@@ -283,9 +297,9 @@ impl<'a> Selectors<'a> {
             if reach >= len || !clash {
                 return TextQuoteSelector {
                     kind: "TextQuoteSelector",
-                    exact: exact.to_string(),
-                    prefix: prefix.to_string(),
-                    suffix: suffix.to_string(),
+                    exact,
+                    prefix,
+                    suffix,
                 };
             }
             reach *= 2;

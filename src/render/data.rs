@@ -6,6 +6,7 @@
 //! `docs/data.md`; the schemas are `src/render/schemas/*.schema.json`.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -75,29 +76,32 @@ pub fn files(
     base_url: &str,
     sink: &dyn Sink,
 ) -> Result<(), WriteError> {
-    let urls = &Urls { base: base_url };
-    // One large download at a time, each written as it is made: they run
-    // beside the pages, and at 100,000 stories each is hundreds of megabytes.
+    let urls = Urls { base: base_url };
+    // One large download at a time, each written as it is made, record by
+    // record: they run beside the pages, and at 100,000 stories each is
+    // hundreds of megabytes.
     sink.put_written("data/stories.json", &mut |w| {
-        write_json(w, &stories(archive, cards, urls))
+        write_json(w, &Records(|| stories(archive, cards, urls)))
     })?;
     sink.put_written("data/people.json", &mut |w| {
-        write_json(w, &people(archive, urls))
+        write_json(w, &Records(|| people(archive, urls)))
     })?;
     sink.put_written("data/quotes.json", &mut |w| {
-        write_json(w, &quotes(archive, cards, urls))
+        write_json(w, &Records(|| quotes(archive, cards, urls)))
     })?;
     sink.put_written("data/quotes.csv", &mut |w| {
         quotes_csv(w, archive, cards, urls)
     })?;
     sink.put(json_file(
-        "data/datapackage.json",
+        "data/datapackage.json".to_string(),
         &datapackage(archive, urls),
+        0,
     ))?;
     for (name, text) in SCHEMAS {
         sink.put(json_file(
-            &format!("data/{name}"),
+            format!("data/{name}"),
             &schema(name, text, urls),
+            0,
         ))?;
     }
     Ok(())
@@ -113,55 +117,168 @@ pub fn annotation_file(
     text: &crate::anchor::PlainText,
     base_url: &str,
 ) -> OutputFile {
+    let story = &entry.story;
+    let slug = &story.story.slug;
+    // About a kilobyte of JSON per annotation: room for most pages at once.
+    let annotations = story.mentions.len()
+        + entry.quotes.len()
+        + entry.links_out.iter().filter(|l| l.span.is_some()).count()
+        + story.notes.len();
     json_file(
-        &format!("stories/{}/annotations.jsonld", entry.story.story.slug),
+        ["stories/", slug, "/annotations.jsonld"].concat(),
         &annotations::page(archive, entry, text, base_url),
+        512 + 1024 * annotations,
     )
 }
 
 /// Absolute URLs of the site's pages.
+#[derive(Clone, Copy)]
 struct Urls<'a> {
     base: &'a str,
 }
 
 impl Urls<'_> {
     fn story(&self, slug: &str) -> String {
-        format!("{}stories/{slug}/", self.base)
+        [self.base, "stories/", slug, "/"].concat()
     }
     fn person(&self, id: &str) -> String {
-        format!("{}people/{id}/", self.base)
+        [self.base, "people/", id, "/"].concat()
     }
     fn quote(&self, id: &str) -> String {
-        format!("{}quotes/{id}/", self.base)
+        [self.base, "quotes/", id, "/"].concat()
+    }
+    fn quote_in_story(&self, slug: &str, id: &str) -> String {
+        [self.base, "stories/", slug, "/#q-", id].concat()
     }
     fn annotations(&self, slug: &str) -> String {
-        format!("{}stories/{slug}/annotations.jsonld", self.base)
+        [self.base, "stories/", slug, "/annotations.jsonld"].concat()
     }
     fn data(&self, name: &str) -> String {
-        format!("{}data/{name}", self.base)
+        [self.base, "data/", name].concat()
     }
 }
 
-/// Pretty JSON and a final newline, as [`json_file`] makes them.
-fn write_json<W: std::io::Write + ?Sized>(
-    w: &mut W,
-    value: &impl Serialize,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, value)?;
-    w.write_all(b"\n")
+/// A JSON array of the records `make` returns, made one at a time as they
+/// are written: a download is never held in memory whole.
+struct Records<F>(F);
+
+impl<F, I> Serialize for Records<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
-fn json_file(path: &str, value: &impl Serialize) -> OutputFile {
-    let mut bytes = Vec::new();
-    write_json(&mut bytes, value).expect("data serializes to JSON");
-    OutputFile {
-        path: path.to_string(),
-        bytes,
+/// Writes `value` as [`json_file`] does, through a buffer: serde_json writes
+/// a few bytes at a time, too little for each to go to the file on its own.
+fn write_json(w: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, w);
+    to_json(&mut buffered, value)?;
+    buffered.flush()
+}
+
+/// Pretty JSON (as `serde_json::to_writer_pretty` makes it) and a final newline.
+fn to_json<W: Write>(w: W, value: &impl Serialize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(w, Pretty::default());
+    value.serialize(&mut serializer)?;
+    serializer.into_inner().write_all(b"\n")
+}
+
+/// A data file of pretty JSON, with room for `capacity` bytes made at once.
+fn json_file(path: String, value: &impl Serialize, capacity: usize) -> OutputFile {
+    let mut bytes = Vec::with_capacity(capacity);
+    to_json(&mut bytes, value).expect("data serializes to JSON");
+    OutputFile { path, bytes }
+}
+
+/// The bytes of serde_json's `PrettyFormatter` (two spaces a level), with
+/// each line break and its indentation written at once rather than two
+/// spaces at a time: most of what a data file holds is indentation.
+#[derive(Default)]
+struct Pretty {
+    /// How many arrays and objects are open.
+    depth: usize,
+    /// Whether the innermost open array or object has a value yet.
+    has_value: bool,
+}
+
+impl Pretty {
+    /// Ends a line (after a comma if `comma`) and indents the next one.
+    fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        /// A comma, a line break and the indentation of 31 levels.
+        const LINE: &[u8; 64] =
+            b",\n                                                              ";
+        let from = usize::from(!comma);
+        match LINE.get(from..2 + 2 * self.depth) {
+            Some(line) => w.write_all(line),
+            None => {
+                w.write_all(&LINE[from..2])?;
+                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
 /// A schema from `schemas/`, with its `$id` set to where it is published.
-fn schema(name: &str, text: &str, urls: &Urls) -> Value {
+fn schema(name: &str, text: &str, urls: Urls) -> Value {
     let mut value: Value = serde_json::from_str(text).expect("the built-in schemas are JSON");
     value["$id"] = Value::String(urls.data(name));
     value
@@ -199,9 +316,13 @@ struct LinkData<'a> {
     relation: Option<&'a str>,
 }
 
-fn stories<'a>(archive: &'a Archive, cards: &'a Cards, urls: &Urls) -> Vec<StoryData<'a>> {
-    let slug = |id: crate::index::StoryId| archive.stories[id.0].story.story.slug.as_str();
-    let link = |l: &'a crate::index::Link| LinkData {
+fn stories<'a>(
+    archive: &'a Archive,
+    cards: &'a Cards,
+    urls: Urls<'a>,
+) -> impl Iterator<Item = StoryData<'a>> + 'a {
+    let slug = move |id: crate::index::StoryId| archive.stories[id.0].story.story.slug.as_str();
+    let link = move |l: &'a crate::index::Link| LinkData {
         story: slug(l.story),
         relation: l.relation.as_deref(),
     };
@@ -209,7 +330,7 @@ fn stories<'a>(archive: &'a Archive, cards: &'a Cards, urls: &Urls) -> Vec<Story
         .stories
         .iter()
         .zip(&cards.stories)
-        .map(|(entry, card)| {
+        .map(move |(entry, card)| {
             let story = &entry.story.story;
             let mut quotes = entry.quotes.clone();
             quotes.sort_by_key(|q| archive.quotes[q.0].quote.span.start);
@@ -242,7 +363,6 @@ fn stories<'a>(archive: &'a Archive, cards: &'a Cards, urls: &Urls) -> Vec<Story
                 annotations: urls.annotations(&story.slug),
             }
         })
-        .collect()
 }
 
 #[derive(Serialize)]
@@ -276,63 +396,59 @@ struct SharedStories<'a> {
     stories: usize,
 }
 
-fn people<'a>(archive: &'a Archive, urls: &Urls) -> Vec<PersonData<'a>> {
+fn people<'a>(archive: &'a Archive, urls: Urls<'a>) -> impl Iterator<Item = PersonData<'a>> + 'a {
     let quote_id = |q: &crate::index::QuoteId| archive.quotes[q.0].quote.id.as_str();
-    archive
-        .people
-        .iter()
-        .map(|entry| {
-            let file = &entry.file;
-            let front = &file.front;
-            PersonData {
-                id: &file.id,
-                name: &front.name,
-                aliases: &front.aliases,
-                description: front.description.as_deref(),
-                roles: front
-                    .roles
-                    .iter()
-                    .map(|r| RoleData {
-                        title: &r.title,
-                        from: r.from.as_ref().map(iso_date),
-                        to: r.to.as_ref().map(iso_date),
-                    })
-                    .collect(),
-                links: &front.links,
-                image: front.image.as_ref().map(|i| {
-                    if i.contains("://") {
-                        i.clone()
-                    } else {
-                        format!("{}{}", urls.base, i.trim_start_matches('/'))
-                    }
-                }),
-                quote_count: entry
-                    .quotes_by
-                    .iter()
-                    .filter(|q| {
-                        archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed
-                    })
-                    .count(),
-                story_count: entry.stories.len(),
-                stories: entry
-                    .stories
-                    .iter()
-                    .map(|&(s, _)| archive.stories[s.0].story.story.slug.as_str())
-                    .collect(),
-                quotes: entry.quotes_by.iter().map(quote_id).collect(),
-                quotes_about: entry.quotes_about.iter().map(quote_id).collect(),
-                appears_with: entry
-                    .appears_with
-                    .iter()
-                    .map(|&(p, stories)| SharedStories {
-                        id: &archive.people[p.0].file.id,
-                        stories,
-                    })
-                    .collect(),
-                permalink: urls.person(&file.id),
-            }
-        })
-        .collect()
+    archive.people.iter().map(move |entry| {
+        let file = &entry.file;
+        let front = &file.front;
+        PersonData {
+            id: &file.id,
+            name: &front.name,
+            aliases: &front.aliases,
+            description: front.description.as_deref(),
+            roles: front
+                .roles
+                .iter()
+                .map(|r| RoleData {
+                    title: &r.title,
+                    from: r.from.as_ref().map(iso_date),
+                    to: r.to.as_ref().map(iso_date),
+                })
+                .collect(),
+            links: &front.links,
+            image: front.image.as_ref().map(|i| {
+                if i.contains("://") {
+                    i.clone()
+                } else {
+                    [urls.base, i.trim_start_matches('/')].concat()
+                }
+            }),
+            quote_count: entry
+                .quotes_by
+                .iter()
+                .filter(|q| {
+                    archive.quotes[q.0].quote.status != crate::load::QuoteStatus::Misattributed
+                })
+                .count(),
+            story_count: entry.stories.len(),
+            stories: entry
+                .stories
+                .iter()
+                .map(|&(s, _)| archive.stories[s.0].story.story.slug.as_str())
+                .collect(),
+            quotes: entry.quotes_by.iter().map(quote_id).collect(),
+            quotes_about: entry.quotes_about.iter().map(quote_id).collect(),
+            appears_with: entry
+                .appears_with
+                .iter()
+                .map(|&(p, stories)| SharedStories {
+                    id: &archive.people[p.0].file.id,
+                    stories,
+                })
+                .collect(),
+            permalink: urls.person(&file.id),
+        }
+    })
 }
 
 #[derive(Serialize)]
@@ -356,12 +472,16 @@ struct QuoteData<'a> {
     story_permalink: String,
 }
 
-fn quotes<'a>(archive: &'a Archive, cards: &'a Cards, urls: &Urls) -> Vec<QuoteData<'a>> {
+fn quotes<'a>(
+    archive: &'a Archive,
+    cards: &'a Cards,
+    urls: Urls<'a>,
+) -> impl Iterator<Item = QuoteData<'a>> + 'a {
     archive
         .quotes
         .iter()
         .zip(&cards.quotes)
-        .map(|(entry, card)| {
+        .map(move |(entry, card)| {
             let quote = &entry.quote;
             let story = &archive.stories[entry.story.0].story.story;
             QuoteData {
@@ -388,10 +508,9 @@ fn quotes<'a>(archive: &'a Archive, cards: &'a Cards, urls: &Urls) -> Vec<QuoteD
                 story_date: iso_date(&story.front.date),
                 source: story.front.source.as_deref(),
                 permalink: urls.quote(&quote.id),
-                story_permalink: format!("{}#q-{}", urls.story(&story.slug), quote.id),
+                story_permalink: urls.quote_in_story(&story.slug, &quote.id),
             }
         })
-        .collect()
 }
 
 #[derive(Serialize)]
@@ -410,28 +529,29 @@ struct QuoteRow<'a> {
 }
 
 /// `quotes.csv`: RFC 4180 (comma, double quotes where needed, CRLF), UTF-8, a header row.
-fn quotes_csv(
-    w: &mut dyn std::io::Write,
-    archive: &Archive,
-    cards: &Cards,
-    urls: &Urls,
-) -> std::io::Result<()> {
+fn quotes_csv(w: &mut dyn Write, archive: &Archive, cards: &Cards, urls: Urls) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(1 << 16)
         .from_writer(w);
-    for q in quotes(archive, cards, urls) {
+    for (entry, card) in archive.quotes.iter().zip(&cards.quotes) {
+        let quote = &entry.quote;
+        let story = &archive.stories[entry.story.0].story.story;
         let row = QuoteRow {
-            id: q.id,
-            speaker: q.speaker,
-            speaker_id: q.speaker_id.unwrap_or(""),
-            words: q.words,
-            kind: q.kind,
-            status: q.status,
-            date: q.date,
-            via: q.via.unwrap_or(""),
-            story: q.story,
-            story_title: q.story_title,
-            permalink: &q.permalink,
+            id: &quote.id,
+            speaker: &card.speaker.name,
+            speaker_id: match &quote.speaker {
+                Speaker::Person(id) => id,
+                Speaker::Unnamed(_) => "",
+            },
+            words: &card.words,
+            kind: card.kind,
+            status: card.status,
+            date: &card.date,
+            via: quote.via.as_deref().unwrap_or(""),
+            story: &story.slug,
+            story_title: &story.front.title,
+            permalink: &urls.quote(&quote.id),
         };
         writer.serialize(row)?;
     }
@@ -443,7 +563,7 @@ fn quotes_csv(
 }
 
 /// The Frictionless Data Package describing `quotes.csv`.
-fn datapackage(archive: &Archive, urls: &Urls) -> Value {
+fn datapackage(archive: &Archive, urls: Urls) -> Value {
     let config = &archive.config;
     let name = crate::load::slugify(&config.title);
     let fields: Vec<Value> = CSV_FIELDS
@@ -495,4 +615,48 @@ fn datapackage(archive: &Archive, urls: &Urls) -> Value {
             }
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_json_has_the_bytes_of_serde_jsons_pretty_printer() {
+        // Empty and nested arrays and objects, and more levels than `Pretty::line` has at hand.
+        let mut deep = json!("bottom");
+        for level in 0..40 {
+            deep = if level % 2 == 0 {
+                json!([deep, 1, []])
+            } else {
+                json!({ "a": deep, "b": {}, "c": "x\"\n" })
+            };
+        }
+        for value in [
+            json!([]),
+            json!({}),
+            json!(null),
+            json!({ "a": [1, { "b": [] }] }),
+            deep,
+        ] {
+            let mut ours = Vec::new();
+            to_json(&mut ours, &value).unwrap();
+            let mut expected = serde_json::to_vec_pretty(&value).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn records_are_written_as_an_array() {
+        let mut out = Vec::new();
+        write_json(&mut out, &Records(|| [1, 2].into_iter())).unwrap();
+        assert_eq!(out, b"[\n  1,\n  2\n]\n");
+        out.clear();
+        write_json(&mut out, &Records(std::iter::empty::<u8>)).unwrap();
+        assert_eq!(out, b"[]\n");
+    }
 }

@@ -280,7 +280,10 @@ impl SiteWriter {
     }
 }
 
-/// Passes bytes on to a file, hashing and counting them on the way.
+/// Passes bytes on to a file, hashing and counting them on the way. Put it
+/// under a `BufWriter`, so that it hashes large chunks rather than every small
+/// write of a serializer (hashing each piece of a JSON file on its own was most
+/// of the cost of writing the downloads).
 struct Hashing<W> {
     inner: W,
     hasher: xxhash_rust::xxh3::Xxh3,
@@ -324,15 +327,17 @@ impl Sink for SiteWriter {
         })?;
         let dest = self.staged_path(path)?;
         let file = fs::File::create(&dest).map_err(WriteError::io("create", &dest))?;
-        let mut out = Hashing {
-            inner: std::io::BufWriter::with_capacity(1 << 16, file),
+        let hashing = Hashing {
+            inner: file,
             hasher: xxhash_rust::xxh3::Xxh3::new(),
             len: 0,
         };
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, hashing);
         write(&mut out)
             .and_then(|()| std::io::Write::flush(&mut out))
             .map_err(WriteError::io("write", &dest))?;
-        let entry = Entry::hashed(path, out.hasher.digest(), out.len);
+        let hashed = out.get_ref();
+        let entry = Entry::hashed(path, hashed.hasher.digest(), hashed.len);
         drop(out);
         let unchanged = self.previous.unchanged(&entry);
         if unchanged {
