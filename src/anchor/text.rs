@@ -212,7 +212,14 @@ pub fn visible_text(
     offset: usize,
     options: pulldown_cmark::Options,
 ) -> VisibleText<'_> {
-    let mut builder = Builder::default();
+    // Room for a story of prose at once (about one event per 12 bytes of
+    // Markdown, one piece per 24), rather than growing a step at a time.
+    let mut builder = Builder {
+        text: String::with_capacity(body.len()),
+        pieces: Vec::with_capacity(body.len() / 24),
+        events: Vec::with_capacity(body.len() / 12),
+        ..Builder::default()
+    };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         builder.event(body, offset, event, range);
     }

@@ -549,10 +549,10 @@ fn search_page(
         merged,
         records,
     };
-    let html = templates.render("search.html", site, &meta, "search", &search)?;
+    let bytes = templates.render("search.html", site, &meta, "search", &search)?;
     Ok(OutputFile {
         path: format!("{PAGE}index.html"),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
 

@@ -510,7 +510,7 @@ impl Renderer<'_> {
         key: &'static str,
         value: &V,
     ) -> Result<OutputFile, Diagnostic> {
-        let html = self
+        let bytes = self
             .templates
             .render(template, &self.site, &meta, key, value)?;
         let path = if meta.kind == "404" {
@@ -518,10 +518,7 @@ impl Renderer<'_> {
         } else {
             format!("{}index.html", meta.path)
         };
-        Ok(OutputFile {
-            path,
-            bytes: html.into_bytes(),
-        })
+        Ok(OutputFile { path, bytes })
     }
 
     /// Every file besides the pages listed in `page_paths` (paths of the pages,
