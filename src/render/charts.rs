@@ -10,7 +10,6 @@
 //! numbers as text (a visually hidden table, or a visible list).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -71,12 +70,43 @@ impl Month {
 
     /// `YYYY-MM`, a valid HTML month string (for `<time datetime>`).
     pub fn iso(self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
+        match (u32::try_from(self.year), self.month) {
+            // Every chart row and timeline month has one: no formatting machinery.
+            (Ok(year @ 0..=9999), month @ 1..=12) => {
+                let (year, month) = (u64::from(year), u64::from(month));
+                let mut iso = String::with_capacity(7);
+                for c in [year / 1000, year / 100, year / 10, year] {
+                    iso.push(digit(c));
+                }
+                iso.push('-');
+                iso.push(digit(month / 10));
+                iso.push(digit(month));
+                iso
+            }
+            _ => format!("{:04}-{:02}", self.year, self.month),
+        }
     }
 
     /// `March 2025`.
     pub fn name(self) -> String {
-        format!("{} {}", self.full_name(), self.year)
+        let mut name = String::with_capacity(15);
+        self.push_name(&mut name);
+        name
+    }
+
+    /// Appends [`Month::name`] to `out`.
+    fn push_name(self, out: &mut String) {
+        out.push_str(self.full_name());
+        out.push(' ');
+        if self.year < 0 {
+            out.push('-');
+        }
+        out.int(self.year.unsigned_abs().into());
+    }
+
+    /// Months since January of year 0: consecutive months have consecutive numbers.
+    fn number(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
     fn full_name(self) -> &'static str {
@@ -146,7 +176,9 @@ pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
     };
     let max = bars.iter().map(|b| b.count).max().unwrap_or(0);
     let axis = Axis::new(max);
-    let mut svg = open_svg(
+    let mut svg = String::new();
+    open_svg(
+        &mut svg,
         "chart chart-timeline",
         TIMELINE_WIDTH,
         TIMELINE_HEIGHT,
@@ -161,31 +193,31 @@ pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
     for (i, bar) in bars.iter().enumerate() {
         let x = plot.left + slot * i as f64 + (slot - width) / 2.0;
         let height = plot.height() * bar.count as f64 / axis.top as f64;
-        let tip = format!(
-            "{}: {} {}",
-            bar.month.name(),
-            bar.count,
-            plural(bar.count, "story", "stories")
-        );
-        let rect = format!(
-            "<rect class=\"bar{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
-            if bar.count == 0 { " empty" } else { "" },
-            num(x),
-            num(plot.bottom - height),
-            num(width),
-            num(height),
-            escape(&tip)
-        );
-        match &bar.href {
-            // Not a tab stop: the page's month headings are the keyboard route.
-            Some(href) => {
-                let _ = write!(
-                    svg,
-                    "<a href=\"{}\" tabindex=\"-1\">{rect}</a>",
-                    escape(href)
-                );
-            }
-            None => svg.push_str(&rect),
+        // Not a tab stop: the page's month headings are the keyboard route.
+        if let Some(href) = &bar.href {
+            svg.put("<a href=\"")
+                .escaped(href)
+                .put("\" tabindex=\"-1\">");
+        }
+        svg.put("<rect class=\"bar")
+            .put(if bar.count == 0 { " empty" } else { "" })
+            .put("\" x=\"")
+            .num(x)
+            .put("\" y=\"")
+            .num(plot.bottom - height)
+            .put("\" width=\"")
+            .num(width)
+            .put("\" height=\"")
+            .num(height)
+            .put("\"><title>");
+        bar.month.push_name(&mut svg);
+        svg.put(": ")
+            .int(bar.count as u64)
+            .put(" ")
+            .put(plural(bar.count, "story", "stories"))
+            .put("</title></rect>");
+        if bar.href.is_some() {
+            svg.put("</a>");
         }
     }
     svg.push_str("</g>");
@@ -236,7 +268,11 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
         .max()
         .unwrap_or(0);
     let axis = Axis::new(max);
-    let mut svg = open_svg(
+    // A person's page has one: a month's pair of bars is about 230 bytes, and
+    // its labels (drawn for short ranges only) about 80 more.
+    let mut svg = String::with_capacity(1200 + title.len() + desc.len() + 320 * months.len());
+    open_svg(
+        &mut svg,
         "chart chart-activity",
         ACTIVITY_WIDTH,
         ACTIVITY_HEIGHT,
@@ -248,12 +284,29 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
     grid(&mut svg, &plot, &axis);
     let slot = plot.width() / months.len() as f64;
     let width = (slot * 0.4).clamp(1.0, 18.0);
-    svg.push_str("<g class=\"bars\">");
+    // A bar's top and height depend only on its count (of at most `max`):
+    // their attributes are written once for each count drawn.
+    let mut sizes: Vec<Option<String>> = vec![None; max + 1];
+    let size = |count: usize| {
+        let height = plot.height() * count as f64 / axis.top as f64;
+        let mut size = String::with_capacity(48);
+        size.put("\" y=\"")
+            .num(plot.bottom - height)
+            .put("\" width=\"")
+            .num(width)
+            .put("\" height=\"")
+            .num(height)
+            .put("\"><title>");
+        size
+    };
+    let mut month_name = String::new();
+    svg.put("<g class=\"bars\">");
     for (i, m) in months.iter().enumerate() {
         let centre = plot.left + slot * (i as f64 + 0.5);
         // A month's name is letters, digits and a space: nothing to escape.
-        let name = m.month.name();
-        for (class, count, x, what) in [
+        month_name.clear();
+        m.month.push_name(&mut month_name);
+        for (class, count, x, (one, many)) in [
             (
                 "bar stories",
                 m.stories,
@@ -262,21 +315,23 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
             ),
             ("bar quotes", m.quotes, centre, ("quote", "quotes")),
         ] {
-            let height = plot.height() * count as f64 / axis.top as f64;
-            let _ = write!(
-                svg,
-                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{name}: {count} {}</title></rect>",
-                num(x),
-                num(plot.bottom - height),
-                num(width),
-                num(height),
-                plural(count, what.0, what.1)
-            );
+            svg.put("<rect class=\"").put(class).put("\" x=\"").num(x);
+            match sizes.get_mut(count) {
+                Some(cached) => svg.put(cached.get_or_insert_with(|| size(count))),
+                // Not reached: no count is above `max`.
+                None => svg.put(&size(count)),
+            };
+            svg.put(&month_name)
+                .put(": ")
+                .int(count as u64)
+                .put(" ")
+                .put(plural(count, one, many))
+                .put("</title></rect>");
         }
     }
-    svg.push_str("</g>");
+    svg.put("</g>");
     month_labels(&mut svg, &plot, months.iter().map(|m| m.month), slot);
-    svg.push_str("</svg>");
+    svg.put("</svg>");
     Some(svg)
 }
 
@@ -307,7 +362,9 @@ pub fn ranking_svg(rows: &[RankRow]) -> Option<String> {
         .map(|r| format!("{} {}", r.name, r.count))
         .collect();
     let desc = format!("A bar chart of quotes per person: {}.", list.join(", "));
-    let mut svg = open_svg(
+    let mut svg = String::new();
+    open_svg(
+        &mut svg,
         "chart chart-ranking",
         RANK_WIDTH,
         height,
@@ -321,28 +378,35 @@ pub fn ranking_svg(rows: &[RankRow]) -> Option<String> {
         let y = 4.0 + RANK_ROW * i as f64;
         let width = (bar_space * row.count as f64 / top as f64).max(1.0);
         let label = shorten(&row.name, RANK_NAME_CHARS);
-        let tip = format!(
-            "{}: {} {}",
-            row.name,
-            row.count,
-            plural(row.count, "quote", "quotes")
-        );
-        let _ = write!(
-            svg,
-            "<a href=\"{}\" tabindex=\"-1\"><text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect><text class=\"value\" x=\"{}\" y=\"{}\">{}</text></a>",
-            escape(&row.href),
-            num(RANK_LABEL - 6.0),
-            num(y + RANK_ROW / 2.0 + 4.0),
-            escape(&label),
-            num(RANK_LABEL),
-            num(y + 4.0),
-            num(width),
-            num(RANK_ROW - 8.0),
-            escape(&tip),
-            num(RANK_LABEL + width + 5.0),
-            num(y + RANK_ROW / 2.0 + 4.0),
-            row.count
-        );
+        svg.put("<a href=\"")
+            .escaped(&row.href)
+            .put("\" tabindex=\"-1\"><text class=\"label\" x=\"")
+            .num(RANK_LABEL - 6.0)
+            .put("\" y=\"")
+            .num(y + RANK_ROW / 2.0 + 4.0)
+            .put("\" text-anchor=\"end\">")
+            .escaped(&label)
+            .put("</text><rect class=\"bar\" x=\"")
+            .num(RANK_LABEL)
+            .put("\" y=\"")
+            .num(y + 4.0)
+            .put("\" width=\"")
+            .num(width)
+            .put("\" height=\"")
+            .num(RANK_ROW - 8.0)
+            .put("\"><title>")
+            .escaped(&row.name)
+            .put(": ")
+            .int(row.count as u64)
+            .put(" ")
+            .put(plural(row.count, "quote", "quotes"))
+            .put("</title></rect><text class=\"value\" x=\"")
+            .num(RANK_LABEL + width + 5.0)
+            .put("\" y=\"")
+            .num(y + RANK_ROW / 2.0 + 4.0)
+            .put("\">")
+            .int(row.count as u64)
+            .put("</text></a>");
     }
     svg.push_str("</g></svg>");
     Some(svg)
@@ -420,31 +484,45 @@ pub fn month_anchor(month: Month) -> String {
 /// month from the first to the last. `(None, [])` when they have neither.
 pub fn person_activity(archive: &Archive, id: PersonId) -> (Option<String>, Vec<MonthActivity>) {
     let entry = &archive.people[id.0];
-    let mut counts: BTreeMap<Month, (usize, usize)> = BTreeMap::new();
-    for &(story, _) in &entry.stories {
-        let day = archive.stories[story.0].story.story.front.date.day;
-        counts.entry(Month::of(day)).or_default().0 += 1;
-    }
-    for q in &entry.quotes_by {
-        let quote = &archive.quotes[q.0].quote;
-        if quote.status != QuoteStatus::Misattributed {
-            counts.entry(Month::of(quote.said.day)).or_default().1 += 1;
-        }
-    }
-    let (Some(&first), Some(&last)) = (counts.keys().next(), counts.keys().next_back()) else {
+    // Each story's month (`false`) and quote's (`true`), walked once.
+    let dated: Vec<(Month, bool)> = entry
+        .stories
+        .iter()
+        .map(|&(story, _)| {
+            let day = archive.stories[story.0].story.story.front.date.day;
+            (Month::of(day), false)
+        })
+        .chain(entry.quotes_by.iter().filter_map(|q| {
+            let quote = &archive.quotes[q.0].quote;
+            (quote.status != QuoteStatus::Misattributed).then(|| (Month::of(quote.said.day), true))
+        }))
+        .collect();
+    let (Some(first), Some(last)) = (
+        dated.iter().map(|d| d.0).min(),
+        dated.iter().map(|d| d.0).max(),
+    ) else {
         return (None, Vec::new());
     };
-    let months: Vec<Activity> = month_range(first, last)
+    // Counted in place: the months are consecutive, so a month's place is its
+    // distance from the first.
+    let mut months: Vec<Activity> = month_range(first, last)
         .into_iter()
-        .map(|month| {
-            let (stories, quotes) = counts.get(&month).copied().unwrap_or_default();
-            Activity {
-                month,
-                stories,
-                quotes,
-            }
+        .map(|month| Activity {
+            month,
+            stories: 0,
+            quotes: 0,
         })
         .collect();
+    for (month, is_quote) in dated {
+        let place = usize::try_from(month.number() - first.number()).ok();
+        if let Some(activity) = place.and_then(|place| months.get_mut(place)) {
+            if is_quote {
+                activity.quotes += 1;
+            } else {
+                activity.stories += 1;
+            }
+        }
+    }
     let svg = activity_svg(&entry.file.front.name, &months);
     let rows = months
         .iter()
@@ -512,37 +590,67 @@ impl Axis {
     }
 }
 
-fn open_svg(class: &str, width: f64, height: f64, id: &str, title: &str, desc: &str) -> String {
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        num(width),
-        num(height),
-        num(width),
-        num(height),
-        escape(title),
-        escape(desc)
-    )
+/// Opens an `<svg>` element in `svg`, with its title and description.
+fn open_svg(
+    svg: &mut String,
+    class: &str,
+    width: f64,
+    height: f64,
+    id: &str,
+    title: &str,
+    desc: &str,
+) {
+    svg.put("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"")
+        .put(class)
+        .put("\" viewBox=\"0 0 ")
+        .num(width)
+        .put(" ")
+        .num(height)
+        .put("\" width=\"")
+        .num(width)
+        .put("\" height=\"")
+        .num(height)
+        .put("\" role=\"img\" aria-labelledby=\"")
+        .put(id)
+        .put("-title ")
+        .put(id)
+        .put("-desc\"><title id=\"")
+        .put(id)
+        .put("-title\">")
+        .escaped(title)
+        .put("</title><desc id=\"")
+        .put(id)
+        .put("-desc\">")
+        .escaped(desc)
+        .put("</desc>");
 }
 
 /// Horizontal grid lines with their values, and the baseline.
 fn grid(svg: &mut String, plot: &Plot, axis: &Axis) {
-    svg.push_str("<g class=\"grid\" aria-hidden=\"true\">");
+    svg.put("<g class=\"grid\" aria-hidden=\"true\">");
     let mut value = 0;
     while value <= axis.top {
         let y = plot.bottom - plot.height() * value as f64 / axis.top as f64;
-        let _ = write!(
-            svg,
-            "<line class=\"{}\" x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{value}</text>",
-            if value == 0 { "baseline" } else { "gridline" },
-            num(plot.left),
-            num(plot.right),
-            num(plot.left - 6.0),
-            num(y + 4.0),
-            y = num(y),
-        );
+        svg.put("<line class=\"")
+            .put(if value == 0 { "baseline" } else { "gridline" })
+            .put("\" x1=\"")
+            .num(plot.left)
+            .put("\" y1=\"")
+            .num(y)
+            .put("\" x2=\"")
+            .num(plot.right)
+            .put("\" y2=\"")
+            .num(y)
+            .put("\"/><text class=\"tick\" x=\"")
+            .num(plot.left - 6.0)
+            .put("\" y=\"")
+            .num(y + 4.0)
+            .put("\" text-anchor=\"end\">")
+            .int(value as u64)
+            .put("</text>");
         value += axis.step;
     }
-    svg.push_str("</g>");
+    svg.put("</g>");
 }
 
 /// Month labels under the bars (every month for short ranges, else each
@@ -550,7 +658,7 @@ fn grid(svg: &mut String, plot: &Plot, axis: &Axis) {
 fn month_labels(svg: &mut String, plot: &Plot, months: impl Iterator<Item = Month>, slot: f64) {
     let months: Vec<Month> = months.collect();
     let every = months.len() <= LABEL_EVERY_MONTH;
-    svg.push_str("<g class=\"axis\" aria-hidden=\"true\">");
+    svg.put("<g class=\"axis\" aria-hidden=\"true\">");
     for (i, month) in months.iter().enumerate() {
         let x = plot.left + slot * (i as f64 + 0.5);
         if every {
@@ -559,40 +667,49 @@ fn month_labels(svg: &mut String, plot: &Plot, months: impl Iterator<Item = Mont
             } else {
                 &month.short_name()[..1]
             };
-            let _ = write!(
-                svg,
-                "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-                num(x),
-                num(plot.bottom + 15.0)
-            );
+            svg.put("<text class=\"tick\" x=\"")
+                .num(x)
+                .put("\" y=\"")
+                .num(plot.bottom + 15.0)
+                .put("\" text-anchor=\"middle\">")
+                .put(label)
+                .put("</text>");
         }
         if i == 0 || month.month == 1 {
             let edge = plot.left + slot * i as f64;
-            let _ = write!(
-                svg,
-                "<line class=\"year-mark\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/><text class=\"year\" x=\"{}\" y=\"{}\">{}</text>",
-                num(plot.bottom),
-                num(plot.bottom + if every { 34.0 } else { 18.0 }),
-                num(edge + 3.0),
-                num(plot.bottom + if every { 32.0 } else { 16.0 }),
-                month.year,
-                x = num(edge),
-            );
+            svg.put("<line class=\"year-mark\" x1=\"")
+                .num(edge)
+                .put("\" y1=\"")
+                .num(plot.bottom)
+                .put("\" x2=\"")
+                .num(edge)
+                .put("\" y2=\"")
+                .num(plot.bottom + if every { 34.0 } else { 18.0 })
+                .put("\"/><text class=\"year\" x=\"")
+                .num(edge + 3.0)
+                .put("\" y=\"")
+                .num(plot.bottom + if every { 32.0 } else { 16.0 })
+                .put("\">");
+            if month.year < 0 {
+                svg.put("-");
+            }
+            svg.int(month.year.unsigned_abs().into()).put("</text>");
         }
     }
-    svg.push_str("</g>");
+    svg.put("</g>");
 }
 
 /// The legend of the activity chart, top right.
 fn legend(svg: &mut String, right: f64) {
-    let _ = write!(
-        svg,
-        "<g class=\"legend-key\" aria-hidden=\"true\"><rect class=\"bar stories\" x=\"{}\" y=\"6\" width=\"10\" height=\"10\"/><text class=\"tick\" x=\"{}\" y=\"15\">Stories</text><rect class=\"bar quotes\" x=\"{}\" y=\"6\" width=\"10\" height=\"10\"/><text class=\"tick\" x=\"{}\" y=\"15\">Quotes</text></g>",
-        num(right - 130.0),
-        num(right - 116.0),
-        num(right - 60.0),
-        num(right - 46.0),
-    );
+    svg.put("<g class=\"legend-key\" aria-hidden=\"true\"><rect class=\"bar stories\" x=\"")
+        .num(right - 130.0)
+        .put("\" y=\"6\" width=\"10\" height=\"10\"/><text class=\"tick\" x=\"")
+        .num(right - 116.0)
+        .put("\" y=\"15\">Stories</text><rect class=\"bar quotes\" x=\"")
+        .num(right - 60.0)
+        .put("\" y=\"6\" width=\"10\" height=\"10\"/><text class=\"tick\" x=\"")
+        .num(right - 46.0)
+        .put("\" y=\"15\">Quotes</text></g>");
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -603,34 +720,74 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// A coordinate with at most two decimals and no trailing zeros.
-fn num(value: f64) -> Num {
-    Num(value)
+/// Appends the decimal digits of `n`, first to last.
+fn push_uint(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_uint(out, n / 10);
+    }
+    out.push(digit(n));
 }
 
-/// A chart number, written to hundredths without trailing zeros, straight into
-/// the chart (a chart on every person's page has hundreds of them: a string
-/// each was a tenth of the charts' cost).
-struct Num(f64);
+/// The last decimal digit of `n`.
+fn digit(n: u64) -> char {
+    char::from(b'0' + (n % 10) as u8)
+}
 
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let value = self.0;
+/// Appending chart markup piece by piece, without the formatting machinery: a
+/// chart on every person's page has hundreds of numbers, and `write!` (or a
+/// string for each) cost several times as much.
+trait Markup {
+    /// Appends `text` as it is.
+    fn put(&mut self, text: &str) -> &mut Self;
+    /// Appends a chart number (a coordinate): to hundredths, without trailing zeros.
+    fn num(&mut self, value: f64) -> &mut Self;
+    /// Appends a whole number.
+    fn int(&mut self, n: u64) -> &mut Self;
+    /// Appends `text` escaped for XML element content and attributes.
+    fn escaped(&mut self, text: &str) -> &mut Self;
+}
+
+impl Markup for String {
+    fn put(&mut self, text: &str) -> &mut Self {
+        self.push_str(text);
+        self
+    }
+
+    fn num(&mut self, value: f64) -> &mut Self {
         // Rounded to hundredths with integer arithmetic: formatting floats
         // with a precision is slow.
         let hundredths = (value * 100.0).round();
         if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
             let text = format!("{value:.2}");
-            return f.write_str(text.trim_end_matches('0').trim_end_matches('.'));
+            return self.put(text.trim_end_matches('0').trim_end_matches('.'));
         }
         let hundredths = hundredths as i64;
-        let sign = if hundredths < 0 { "-" } else { "" };
-        let (whole, part) = (hundredths.abs() / 100, hundredths.abs() % 100);
-        match part {
-            0 => write!(f, "{sign}{whole}"),
-            p if p % 10 == 0 => write!(f, "{sign}{whole}.{}", p / 10),
-            p => write!(f, "{sign}{whole}.{p:02}"),
+        if hundredths < 0 {
+            self.push('-');
         }
+        let (whole, part) = (
+            hundredths.unsigned_abs() / 100,
+            hundredths.unsigned_abs() % 100,
+        );
+        push_uint(self, whole);
+        if part != 0 {
+            self.push('.');
+            self.push(digit(part / 10));
+            if part % 10 != 0 {
+                self.push(digit(part));
+            }
+        }
+        self
+    }
+
+    fn int(&mut self, n: u64) -> &mut Self {
+        push_uint(self, n);
+        self
+    }
+
+    fn escaped(&mut self, text: &str) -> &mut Self {
+        push_escaped(self, text);
+        self
     }
 }
 
@@ -643,23 +800,22 @@ fn shorten(text: &str, chars: usize) -> String {
     }
 }
 
-/// Escapes text for XML element content and double-quoted attributes.
-fn escape(text: &str) -> String {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return text.to_string();
+/// Appends `text` to `out`, escaped for XML element content and double-quoted
+/// attributes.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -679,7 +835,9 @@ mod tests {
             (-0.001, "0"),
             (120.1, "120.1"),
         ] {
-            assert_eq!(num(value).to_string(), text, "{value}");
+            let mut written = String::new();
+            written.num(value);
+            assert_eq!(written, text, "{value}");
         }
     }
 
@@ -694,6 +852,16 @@ mod tests {
         assert_eq!(names, ["2024-11", "2024-12", "2025-01", "2025-02"]);
         assert!(month_range(month(2025, 2), month(2025, 1)).is_empty());
         assert_eq!(month(2025, 3).name(), "March 2025");
+    }
+
+    #[test]
+    fn month_texts_are_written_as_formatting_would() {
+        for (year, m) in [(2025, 3), (2024, 12), (5, 1), (0, 10), (12345, 7), (-44, 3)] {
+            let month = month(year, m);
+            let name = MONTH_NAMES[m as usize - 1];
+            assert_eq!(month.iso(), format!("{year:04}-{m:02}"));
+            assert_eq!(month.name(), format!("{name} {year}"));
+        }
     }
 
     #[test]
