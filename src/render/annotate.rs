@@ -167,6 +167,8 @@ struct Writer<'a> {
     past: usize,
     /// The char `past` was last advanced to.
     passed: usize,
+    /// Room for the marks `reconcile` wants open, kept between calls.
+    wanted: Vec<usize>,
 }
 
 impl<'a> Writer<'a> {
@@ -189,6 +191,7 @@ impl<'a> Writer<'a> {
             next_end: marks.iter().map(|m| m.span.end).min().unwrap_or(usize::MAX),
             past: 0,
             passed: 0,
+            wanted: Vec::new(),
         }
     }
 
@@ -389,33 +392,35 @@ impl<'a> Writer<'a> {
         {
             return;
         }
-        let fixed: Vec<usize> = self
+        // The marks open at the top of the stack, above the innermost
+        // Markdown element, can be closed and reopened; those below cannot.
+        let top_start = self
             .stack
             .iter()
-            .filter_map(|o| match o {
-                Open::Mark { mark, .. } => Some(*mark),
-                Open::Markdown { .. } => None,
-            })
-            .collect();
-        let top = self.top_marks();
-        let below: Vec<usize> = fixed.iter().copied().filter(|m| !top.contains(m)).collect();
-        let wanted: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&m| chars.start < self.marks[m].span.end && !below.contains(&m))
-            .collect();
-        let current: Vec<usize> = top.into_iter().rev().collect();
-        let common = current
+            .rposition(|o| matches!(o, Open::Markdown { .. }))
+            .map_or(0, |i| i + 1);
+        let (below, top) = self.stack.split_at(top_start);
+        let holds = |open: &[Open], m: usize| {
+            open.iter()
+                .any(|o| matches!(o, Open::Mark { mark, .. } if *mark == m))
+        };
+        let mut wanted = std::mem::take(&mut self.wanted);
+        wanted.clear();
+        wanted.extend(candidates.iter().copied().filter(|&m| {
+            chars.start < self.marks[m].span.end && (!holds(below, m) || holds(top, m))
+        }));
+        let common = top
             .iter()
             .zip(&wanted)
-            .take_while(|(a, b)| a == b)
+            .take_while(|(open, &m)| matches!(open, Open::Mark { mark, .. } if *mark == m))
             .count();
-        for _ in common..current.len() {
+        for _ in common..top.len() {
             self.close_one();
         }
         for &m in &wanted[common..] {
             self.open(m);
         }
+        self.wanted = wanted;
     }
 
     /// Handles marks that end at or before `at`: closes them and adds their inserts.
@@ -494,7 +499,14 @@ impl<'a> Writer<'a> {
     fn close_one(&mut self) {
         if let Some(Open::Mark { tag, .. }) = self.stack.last().copied() {
             self.stack.pop();
-            self.out.push(Event::InlineHtml(format!("</{tag}>").into()));
+            let end: CowStr<'a> = match tag {
+                "a" => "</a>".into(),
+                "q" => "</q>".into(),
+                "span" => "</span>".into(),
+                "mark" => "</mark>".into(),
+                _ => format!("</{tag}>").into(),
+            };
+            self.out.push(Event::InlineHtml(end));
         }
     }
 
