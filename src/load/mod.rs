@@ -12,7 +12,7 @@ pub mod sidecar;
 pub mod story;
 pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -209,7 +209,7 @@ struct StoryFiles {
 
 fn list_story_files(root: &Path) -> Result<StoryFiles, LoadError> {
     let dir = root.join(STORIES_DIR);
-    let mut stories: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
+    let mut stories: Vec<PathBuf> = Vec::new();
     let mut sidecars = Vec::new();
     if dir.is_dir() {
         for entry in WalkDir::new(&dir).sort_by_file_name() {
@@ -232,19 +232,32 @@ fn list_story_files(root: &Path) -> Result<StoryFiles, LoadError> {
             if name.ends_with(SIDECAR_SUFFIX) {
                 sidecars.push(relative);
             } else if name.ends_with(".md") {
-                stories.insert(relative, None);
+                stories.push(relative);
             }
         }
     }
+    // Stories in path order. A walk with each folder sorted by name gives
+    // that order already; checking it costs a comparison per story, where
+    // keeping a sorted map of paths cost a dozen (a path compares slowly).
+    if !stories.is_sorted() {
+        stories.sort();
+    }
+    stories.dedup();
+    let index: HashMap<&Path, usize> = stories
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (path.as_path(), i))
+        .collect();
+    let mut paired: Vec<Option<PathBuf>> = vec![None; stories.len()];
     let mut orphan_sidecars = Vec::new();
     for sidecar in sidecars {
-        match stories.get_mut(&orphan_story_name(&sidecar)) {
-            Some(slot) => *slot = Some(sidecar),
+        match index.get(orphan_story_name(&sidecar).as_path()) {
+            Some(&i) => paired[i] = Some(sidecar),
             None => orphan_sidecars.push(sidecar),
         }
     }
     Ok(StoryFiles {
-        pairs: stories.into_iter().collect(),
+        pairs: stories.into_iter().zip(paired).collect(),
         orphan_sidecars,
     })
 }
