@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
@@ -68,8 +68,37 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.moment {
             Some(moment) => write!(f, "{}", moment.to_rfc3339()),
-            None => write!(f, "{}", self.day.format("%Y-%m-%d")),
+            None => write_iso_day(f, self.day),
         }
+    }
+}
+
+/// Writes `day` as `YYYY-MM-DD`, the bytes chrono's `%Y-%m-%d` gives, digit
+/// by digit: chrono parses its format string on every call, and dates are
+/// written for every card, data record and annotation. Years chrono writes
+/// with a sign (before 0 or after 9999) are left to it.
+pub fn write_iso_day(w: &mut impl fmt::Write, day: NaiveDate) -> fmt::Result {
+    let Some(year) = four_digit_year(day) else {
+        return write!(w, "{}", day.format("%Y-%m-%d"));
+    };
+    let mut text = [b'-'; 10];
+    put_digits(&mut text[..4], year);
+    put_digits(&mut text[5..7], day.month());
+    put_digits(&mut text[8..], day.day());
+    w.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+}
+
+/// The year of `day` when chrono's `%Y` writes it as four digits without a
+/// sign (years 0 to 9999).
+pub fn four_digit_year(day: NaiveDate) -> Option<u32> {
+    u32::try_from(day.year()).ok().filter(|&y| y <= 9999)
+}
+
+/// Fills `slot` with the last `slot.len()` decimal digits of `value`, zero-padded.
+pub fn put_digits(slot: &mut [u8], mut value: u32) {
+    for byte in slot.iter_mut().rev() {
+        *byte = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 

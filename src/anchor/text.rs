@@ -89,11 +89,7 @@ pub struct TextFacts {
 /// fortieth of a build.
 pub fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
-    // Every space beyond ASCII is encoded starting with one of these bytes.
-    let wide_space = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
-        .chain(memchr::memchr_iter(0xE1, bytes))
-        .any(|i| text[i..].chars().next().is_some_and(char::is_whitespace));
-    if wide_space {
+    if has_wide_space(text) {
         return text.split_whitespace().count();
     }
     // `\t` to `\r`, or a space.
@@ -121,7 +117,128 @@ pub const LEAD_CHARS: usize = 280;
 
 /// Text on one line, with runs of white space folded.
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    push_one_line(&mut out, text);
+    out
+}
+
+/// Whether `text` holds a white space char beyond ASCII (a no-break space, say).
+fn has_wide_space(text: &str) -> bool {
+    // Every space beyond ASCII is encoded starting with one of these bytes.
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, text.as_bytes())
+        .chain(memchr::memchr_iter(0xE1, text.as_bytes()))
+        .any(|i| text[i..].chars().next().is_some_and(char::is_whitespace))
+}
+
+/// Whether `text` is its own [`one_line`]: words between single ASCII spaces,
+/// with none at either end. Most texts made one line already are (a quote's
+/// words, a summary), and are then copied whole.
+fn is_one_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    // `\t` to `\r`: white space, but not the one space between words.
+    let other_space = |b: u8| b.wrapping_sub(b'\t') < 5;
+    if first == b' ' || last == b' ' || other_space(first) {
+        return false;
+    }
+    // Pairs of bytes side by side, flagged per chunk, become vector code.
+    let (after, before) = (&bytes[1..], &bytes[..bytes.len() - 1]);
+    for (after, before) in after.chunks(128).zip(before.chunks(128)) {
+        let mut folds = false;
+        for (&b, &prev) in after.iter().zip(before) {
+            folds |= other_space(b) | ((b == b' ') & (prev == b' '));
+        }
+        if folds {
+            return false;
+        }
+    }
+    !has_wide_space(text)
+}
+
+/// Appends [`one_line`] of `text` to `out`, without a `String` of its own.
+pub fn push_one_line(out: &mut String, text: &str) {
+    if is_one_line(text) {
+        out.push_str(text);
+        return;
+    }
+    let mut words = words(text);
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+    }
+}
+
+/// The words of `text`, as [`str::split_whitespace`] gives them, found a byte
+/// at a time: only the bytes that may start a space beyond ASCII are decoded.
+/// Splitting char by char (and joining a `Vec` of the words) made the quote
+/// pages' one-line texts several times dearer.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`].
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    /// The byte where the search for the next word starts.
+    at: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let len = self.text.len();
+        loop {
+            if self.at >= len {
+                return None;
+            }
+            match space_len(self.text, self.at) {
+                0 => break,
+                n => self.at += n,
+            }
+        }
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        loop {
+            // Bytes from `!` to 0xC1 (ASCII marks and letters, and the bytes
+            // inside a char) never start a space.
+            self.at += bytes[self.at..]
+                .iter()
+                .position(|&b| !(b'!'..0xC2).contains(&b))
+                .unwrap_or(len - self.at);
+            if self.at >= len || space_len(self.text, self.at) > 0 {
+                break;
+            }
+            self.at += 1;
+        }
+        Some(&self.text[start..self.at])
+    }
+}
+
+/// The length in bytes of the white space char that starts at byte `at` of
+/// `text`, or 0 when none does (a byte inside a char never starts one).
+#[inline]
+fn space_len(text: &str, at: usize) -> usize {
+    let b = text.as_bytes()[at];
+    if b < 0x80 {
+        // `\t` to `\r`, or a space: ASCII's white space for `char::is_whitespace`.
+        usize::from(b.wrapping_sub(b'\t') < 5 || b == b' ')
+    } else if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+        // Every space beyond ASCII is encoded starting with one of these bytes.
+        text[at..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8)
+    } else {
+        0
+    }
 }
 
 /// The first paragraph of visible text on one line, cut at a word boundary
@@ -699,6 +816,49 @@ mod tests {
                 proptest::prop_assert_eq!(map.byte(char), byte);
             }
             proptest::prop_assert_eq!(map.byte(offsets.len()), text.len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_and_one_line_match_split_whitespace(text in "(\\PC|\\s|\u{a0}|\u{85}|\u{1680}|\u{2003}|\u{3000}|[a-z]{1,5}){0,60}") {
+            proptest::prop_assert_eq!(
+                words(&text).collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>()
+            );
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(is_one_line(&text), text == expected);
+            proptest::prop_assert_eq!(one_line(&text), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn texts_mostly_on_one_line_are_folded_as_split_whitespace_folds_them(
+            text in "([a-z“”—]{1,8}( |  |\n|\u{a0}|\u{2009})){0,30}[a-z]{0,3}"
+        ) {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(is_one_line(&text), text == expected);
+            proptest::prop_assert_eq!(one_line(&text), expected);
+        }
+    }
+
+    #[test]
+    fn one_line_folds_every_kind_of_space() {
+        for text in [
+            "",
+            " ",
+            "one",
+            " two  words ",
+            "tab\tvt\x0bff\x0ccr\rnl\n",
+            "nbsp\u{a0}nel\u{85}em\u{2003}ideo\u{3000}ogham\u{1680}x\u{2028}y\u{205f}",
+            "“Quoted” — yes…  é\u{200b}zero-width is no space",
+        ] {
+            assert_eq!(
+                one_line(text),
+                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{text:?}"
+            );
         }
     }
 

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use chrono::Datelike;
 use rayon::prelude::*;
 
 use super::marks::speaker_name;
 use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, TagRef};
 use crate::anchor::Speaker;
-use crate::date::Date;
+use crate::date::{four_digit_year, put_digits, write_iso_day, Date};
 use crate::index::{Archive, StoryId};
 use crate::load::slugify;
 
@@ -188,26 +189,112 @@ fn quote_card(
     }
 }
 
-/// `YYYY-MM-DD`.
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (see [`write_iso_day`]).
 pub fn iso_date(date: &Date) -> String {
-    date.day.format("%Y-%m-%d").to_string()
+    let mut out = String::with_capacity(10);
+    // Writing to a `String` does not fail.
+    let _ = write_iso_day(&mut out, date.day);
+    out
 }
 
-/// `14 March 2025`.
+/// `14 March 2025`, as chrono's `%-d %B %Y` writes it, digit by digit like
+/// [`iso_date`].
 pub fn display_date(date: &Date) -> String {
-    date.day.format("%-d %B %Y").to_string()
+    let day = date.day;
+    let Some(year) = four_digit_year(day) else {
+        return day.format("%-d %B %Y").to_string();
+    };
+    let month = MONTHS[day.month0() as usize];
+    let mut digits = [0; 4];
+    let mut out = String::with_capacity(month.len() + 8);
+    let day_digits = if day.day() < 10 { 1 } else { 2 };
+    put_digits(&mut digits[..day_digits], day.day());
+    out.extend(digits[..day_digits].iter().map(|&d| char::from(d)));
+    out.push(' ');
+    out.push_str(month);
+    out.push(' ');
+    put_digits(&mut digits, year);
+    out.extend(digits.iter().map(|&d| char::from(d)));
+    out
 }
+
+/// The names of the months, as chrono's `%B` writes them.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 pub use crate::anchor::text::one_line;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn dates_read_naturally() {
         let date = Date::parse("2025-03-04").unwrap();
         assert_eq!(display_date(&date), "4 March 2025");
         assert_eq!(iso_date(&date), "2025-03-04");
+    }
+
+    /// The old definitions, through chrono's format strings.
+    fn by_chrono(day: NaiveDate) -> (String, String) {
+        (
+            day.format("%Y-%m-%d").to_string(),
+            day.format("%-d %B %Y").to_string(),
+        )
+    }
+
+    fn by_hand(day: NaiveDate) -> (String, String) {
+        let date = Date { day, moment: None };
+        (iso_date(&date), display_date(&date))
+    }
+
+    #[test]
+    fn dates_at_the_edges_of_four_digits_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (-262_143, 1, 1),
+            (-10_000, 12, 31),
+            (-1, 1, 9),
+            (0, 1, 1),
+            (5, 2, 28),
+            (99, 10, 10),
+            (999, 12, 31),
+            (1000, 1, 1),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (262_142, 12, 31),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(by_hand(day), by_chrono(day), "{y}-{m}-{d}");
+        }
+        for day in [NaiveDate::MIN, NaiveDate::MAX] {
+            assert_eq!(by_hand(day), by_chrono(day), "{day:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_date_is_written_as_chrono_writes_it(
+            days in NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce(),
+            near in 0i32..4_000_000,
+        ) {
+            // Any day chrono holds, and one of the days of years 0 to 10,950.
+            for days in [days, near] {
+                let day = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+                proptest::prop_assert_eq!(by_hand(day), by_chrono(day));
+            }
+        }
     }
 }

@@ -3,12 +3,15 @@
 //! Feeds are written by hand as XML. Entry ids are the absolute URLs of the
 //! pages they point at, so a story keeps its id in every feed it appears in.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use chrono::SecondsFormat;
 use rayon::prelude::*;
 
 use super::cards::Cards;
 use super::site::quote_title;
-use super::xml::{absolute, escape};
+use super::xml::{absolute, escape, push_escaped};
 use crate::config::Config;
 use crate::date::Date;
 use crate::index::{Archive, PersonId, QuoteId, StoryId};
@@ -51,10 +54,9 @@ pub fn files(
         return Ok(());
     }
     let limit = config.feeds.limit;
-    let stories = |ids: &mut dyn Iterator<Item = StoryId>| -> Vec<Entry> {
-        ids.take(limit)
-            .map(|s| story_entry(archive, cards, s))
-            .collect()
+    let entries = Entries::new(archive, cards, base_url);
+    let stories = |ids: &mut dyn Iterator<Item = StoryId>| -> Vec<Made<'_>> {
+        ids.take(limit).map(|s| entries.story(s)).collect()
     };
     // Each feed is put as soon as it is made, on every core: the people's
     // feeds together are the largest part of them.
@@ -73,7 +75,7 @@ pub fn files(
     })?;
     (0..archive.people.len())
         .into_par_iter()
-        .try_for_each(|p| put(person_feed_of(archive, cards, PersonId(p))))?;
+        .try_for_each(|p| put(person_feed_of(&entries, PersonId(p))))?;
     cards.tags.iter().try_for_each(|(slug, (name, ids))| {
         put(Feed {
             title: format!("Tag: {name} · {}", config.title),
@@ -86,7 +88,7 @@ pub fn files(
 }
 
 /// One feed, before it is written.
-struct Feed {
+struct Feed<'a> {
     title: String,
     subtitle: Option<String>,
     /// The page the feed belongs to (its `alternate` link).
@@ -94,81 +96,161 @@ struct Feed {
     /// The feed's own path (its `self` link and id).
     path: String,
     /// Newest first.
-    entries: Vec<Entry>,
+    entries: Vec<Made<'a>>,
 }
 
 /// One entry of a feed: a story or a quote.
-struct Entry {
-    title: String,
-    path: String,
+struct Entry<'a> {
+    title: Cow<'a, str>,
+    path: Cow<'a, str>,
     published: Date,
     updated: Date,
-    authors: Vec<String>,
-    categories: Vec<String>,
-    summary: String,
+    authors: Cow<'a, [String]>,
+    categories: Cow<'a, [String]>,
+    summary: Cow<'a, str>,
+}
+
+/// An entry made into its `<entry>` element, with when it was last updated
+/// (which dates the feed).
+struct Made<'a> {
+    updated: Date,
+    xml: Cow<'a, str>,
+}
+
+/// The entries of the feeds. A story's element is the same in every feed
+/// that lists it (the archive's, each of its people's and each of its
+/// tags'), so it is made the first time one does and copied into the others.
+struct Entries<'a> {
+    archive: &'a Archive,
+    cards: &'a Cards,
+    base_url: &'a str,
+    /// By [`StoryId`].
+    stories: Vec<OnceLock<String>>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(archive: &'a Archive, cards: &'a Cards, base_url: &'a str) -> Self {
+        Entries {
+            archive,
+            cards,
+            base_url,
+            stories: (0..archive.stories.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// A story's entry, made once.
+    fn story(&self, id: StoryId) -> Made<'_> {
+        let xml = self.stories[id.0]
+            .get_or_init(|| story_entry(self.archive, self.cards, id).to_xml(self.base_url));
+        Made {
+            updated: updated(self.archive, id),
+            xml: Cow::Borrowed(xml),
+        }
+    }
+
+    /// A quote's entry: a quote is in its speaker's feed only.
+    fn quote(&self, id: QuoteId) -> Made<'static> {
+        let entry = quote_entry(self.archive, self.cards, id);
+        Made {
+            updated: entry.updated,
+            xml: Cow::Owned(entry.to_xml(self.base_url)),
+        }
+    }
+}
+
+/// A story or a quote in a person's feed.
+#[derive(Clone, Copy)]
+enum Item {
+    Story(StoryId),
+    Quote(QuoteId),
 }
 
 /// A person's feed: the stories they appear in and their own quotes (not those
-/// misattributed to them), newest first.
-fn person_feed_of(archive: &Archive, cards: &Cards, id: PersonId) -> Feed {
-    let entry = &archive.people[id.0];
-    let mut entries: Vec<Entry> = entry
+/// misattributed to them), newest first. Only the entries kept are made.
+fn person_feed_of<'a>(entries: &'a Entries<'_>, id: PersonId) -> Feed<'a> {
+    let archive = entries.archive;
+    let person = &archive.people[id.0];
+    let published = |s: StoryId| archive.stories[s.0].story.story.front.date;
+    let mut items: Vec<(Date, Item)> = person
         .stories
         .iter()
-        .map(|&(s, _)| story_entry(archive, cards, s))
+        .map(|&(s, _)| (published(s), Item::Story(s)))
         .collect();
-    entries.extend(
-        entry
+    items.extend(
+        person
             .quotes_by
             .iter()
             .rev()
             .filter(|q| archive.quotes[q.0].quote.status != QuoteStatus::Misattributed)
-            .map(|&q| quote_entry(archive, cards, q)),
+            // A quote dates from the story that reports it.
+            .map(|&q| (published(archive.quotes[q.0].story), Item::Quote(q))),
     );
     // Stable: a story comes before its quotes, and quotes stay newest said first.
-    entries.sort_by_key(|e| std::cmp::Reverse(e.published));
-    entries.truncate(archive.config.feeds.limit);
+    items.sort_by_key(|&(date, _)| std::cmp::Reverse(date));
+    items.truncate(archive.config.feeds.limit);
     Feed {
-        title: format!("{} · {}", entry.file.front.name, archive.config.title),
-        subtitle: entry.file.front.description.clone(),
-        page: cards.people[id.0].path.clone(),
-        path: format!("people/{}/{ARCHIVE_FEED}", entry.file.id),
-        entries,
+        title: format!("{} · {}", person.file.front.name, archive.config.title),
+        subtitle: person.file.front.description.clone(),
+        page: entries.cards.people[id.0].path.clone(),
+        path: format!("people/{}/{ARCHIVE_FEED}", person.file.id),
+        entries: items
+            .into_iter()
+            .map(|(_, item)| match item {
+                Item::Story(s) => entries.story(s),
+                Item::Quote(q) => entries.quote(q),
+            })
+            .collect(),
     }
 }
 
-fn story_entry(archive: &Archive, cards: &Cards, id: StoryId) -> Entry {
+/// When a story was last updated: its date, or a later update.
+fn updated(archive: &Archive, id: StoryId) -> Date {
+    let front = &archive.stories[id.0].story.story.front;
+    front.updated.map_or(front.date, |u| u.max(front.date))
+}
+
+fn story_entry<'a>(archive: &'a Archive, cards: &'a Cards, id: StoryId) -> Entry<'a> {
     let front = &archive.stories[id.0].story.story.front;
     let card = &cards.stories[id.0];
     Entry {
-        title: card.title.clone(),
-        path: card.path.clone(),
+        title: Cow::Borrowed(&card.title),
+        path: Cow::Borrowed(&card.path),
         published: front.date,
-        updated: front.updated.map_or(front.date, |u| u.max(front.date)),
-        authors: front.authors.clone(),
-        categories: front.tags.clone(),
-        summary: card.summary.clone(),
+        updated: updated(archive, id),
+        authors: Cow::Borrowed(&front.authors),
+        categories: Cow::Borrowed(&front.tags),
+        summary: Cow::Borrowed(&card.summary),
     }
 }
 
 /// A quote dates from the story that reports it: that is when it is new to the archive.
-fn quote_entry(archive: &Archive, cards: &Cards, id: QuoteId) -> Entry {
+fn quote_entry<'a>(archive: &'a Archive, cards: &'a Cards, id: QuoteId) -> Entry<'a> {
     let card = &cards.quotes[id.0];
     let story = story_entry(archive, cards, archive.quotes[id.0].story);
-    let source = card
-        .story
-        .source
-        .as_ref()
-        .map(|s| format!(", {s}"))
-        .unwrap_or_default();
+    let source: [&str; 2] = card.story.source.as_deref().map_or(["", ""], |s| [", ", s]);
     Entry {
-        title: quote_title(card),
-        path: card.path.clone(),
-        summary: format!(
-            "\u{201C}{}\u{201D} ({}, {}). In \u{201C}{}\u{201D}{source}.",
-            card.words, card.speaker.name, card.date_display, card.story.title
+        title: Cow::Owned(quote_title(card)),
+        path: Cow::Borrowed(&card.path),
+        summary: Cow::Owned(
+            [
+                "\u{201C}",
+                &card.words,
+                "\u{201D} (",
+                &card.speaker.name,
+                ", ",
+                &card.date_display,
+                "). In \u{201C}",
+                &card.story.title,
+                "\u{201D}",
+                source[0],
+                source[1],
+                ".",
+            ]
+            .concat(),
         ),
-        categories: Vec::new(),
+        categories: Cow::Borrowed(&[]),
         ..story
     }
 }
@@ -178,7 +260,7 @@ fn atom_date(date: &Date) -> String {
     date.moment().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-impl Feed {
+impl Feed<'_> {
     /// The feed as an Atom document.
     fn to_xml(&self, config: &Config, base_url: &str) -> String {
         let updated = self
@@ -188,53 +270,95 @@ impl Feed {
             .max()
             .map_or("1970-01-01T00:00:00Z".to_string(), |d| atom_date(&d));
         let own = escape(&absolute(base_url, &self.path));
-        let mut out = format!(
+        let entries: usize = self.entries.iter().map(|e| e.xml.len()).sum();
+        let mut out = String::with_capacity(entries + 2 * own.len() + 640);
+        out.push_str(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-             <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
-             \x20 <title>{}</title>\n",
-            escape(&config.language),
-            escape(&self.title)
+             <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
         );
+        push_escaped(&mut out, &config.language);
+        out.push_str("\">\n  <title>");
+        push_escaped(&mut out, &self.title);
+        out.push_str("</title>\n");
         if let Some(subtitle) = &self.subtitle {
-            out += &format!("  <subtitle>{}</subtitle>\n", escape(subtitle));
+            out.push_str("  <subtitle>");
+            push_escaped(&mut out, subtitle);
+            out.push_str("</subtitle>\n");
         }
-        out += &format!(
-            "  <id>{own}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{own}\"/>\n\
-             \x20 <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
-             \x20 <updated>{updated}</updated>\n  <author><name>{}</name></author>\n\
-             \x20 <generator version=\"{}\">annalist</generator>\n",
-            escape(&absolute(base_url, &self.page)),
-            escape(&config.title),
-            env!("CARGO_PKG_VERSION")
-        );
+        for part in [
+            "  <id>",
+            &own,
+            "</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"",
+            &own,
+            "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"",
+        ] {
+            out.push_str(part);
+        }
+        push_escaped(&mut out, &absolute(base_url, &self.page));
+        out.push_str("\"/>\n  <updated>");
+        out.push_str(&updated);
+        out.push_str("</updated>\n  <author><name>");
+        push_escaped(&mut out, &config.title);
+        out.push_str(concat!(
+            "</name></author>\n  <generator version=\"",
+            env!("CARGO_PKG_VERSION"),
+            "\">annalist</generator>\n"
+        ));
         for entry in &self.entries {
-            out += &entry.to_xml(base_url);
+            out.push_str(&entry.xml);
         }
-        out + "</feed>\n"
+        out.push_str("</feed>\n");
+        out
     }
 }
 
-impl Entry {
+impl Entry<'_> {
     /// The entry as an Atom `<entry>` element.
     fn to_xml(&self, base_url: &str) -> String {
         let url = escape(&absolute(base_url, &self.path));
-        let mut out = format!(
-            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
-             \x20   <id>{url}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n",
-            escape(&self.title),
-            atom_date(&self.published),
-            atom_date(&self.updated)
+        let published = atom_date(&self.published);
+        let updated = atom_date(&self.updated);
+        let listed = |list: &[String]| list.iter().map(|s| s.len() + 40).sum::<usize>();
+        let mut out = String::with_capacity(
+            self.title.len()
+                + 2 * url.len()
+                + listed(&self.authors)
+                + listed(&self.categories)
+                + self.summary.len()
+                + 260,
         );
-        for author in &self.authors {
-            out += &format!("    <author><name>{}</name></author>\n", escape(author));
+        out.push_str("  <entry>\n    <title>");
+        push_escaped(&mut out, &self.title);
+        for part in [
+            "</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"",
+            &url,
+            "\"/>\n    <id>",
+            &url,
+            "</id>\n    <published>",
+            &published,
+            "</published>\n    <updated>",
+            &updated,
+            "</updated>\n",
+        ] {
+            out.push_str(part);
         }
-        for category in &self.categories {
-            out += &format!("    <category term=\"{}\"/>\n", escape(category));
+        for author in self.authors.iter() {
+            out.push_str("    <author><name>");
+            push_escaped(&mut out, author);
+            out.push_str("</name></author>\n");
+        }
+        for category in self.categories.iter() {
+            out.push_str("    <category term=\"");
+            push_escaped(&mut out, category);
+            out.push_str("\"/>\n");
         }
         if !self.summary.is_empty() {
-            out += &format!("    <summary>{}</summary>\n", escape(&self.summary));
+            out.push_str("    <summary>");
+            push_escaped(&mut out, &self.summary);
+            out.push_str("</summary>\n");
         }
-        out + "  </entry>\n"
+        out.push_str("  </entry>\n");
+        out
     }
 }
 
@@ -242,16 +366,25 @@ impl Entry {
 mod tests {
     use super::*;
 
-    fn entry(title: &str, day: &str) -> Entry {
+    fn entry(title: &str, day: &str) -> Entry<'static> {
         let date = Date::parse(day).unwrap();
         Entry {
-            title: title.into(),
+            title: title.to_string().into(),
             path: "stories/a&b/".into(),
             published: date,
             updated: date,
-            authors: vec!["Ann <Editor>".into()],
-            categories: vec!["water & power".into()],
+            authors: vec!["Ann <Editor>".into()].into(),
+            categories: vec!["water & power".into()].into(),
             summary: "Tom & \"Jerry\" </summary>".into(),
+        }
+    }
+
+    /// `entry` made into its element, as a feed holds it.
+    fn made(title: &str, day: &str, base_url: &str) -> Made<'static> {
+        let entry = entry(title, day);
+        Made {
+            updated: entry.updated,
+            xml: entry.to_xml(base_url).into(),
         }
     }
 
@@ -285,7 +418,10 @@ mod tests {
             subtitle: None,
             page: "people/p/".into(),
             path: "people/p/atom.xml".into(),
-            entries: vec![entry("new", "2025-05-01"), entry("old", "2024-01-01")],
+            entries: vec![
+                made("new", "2025-05-01", "https://x.org/r/"),
+                made("old", "2024-01-01", "https://x.org/r/"),
+            ],
         };
         let xml = feed.to_xml(&Config::fallback(), "https://x.org/r/");
         assert!(

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use pulldown_cmark_escape::escape_html;
 use rayon::prelude::*;
 
 use super::annotate::annotate;
@@ -14,7 +15,7 @@ use super::marks::{inline_markdown, story_marks};
 use super::templates::Templates;
 use super::views::*;
 use super::{feeds, jsonld, sitemap};
-use crate::anchor::text::visible_text;
+use crate::anchor::text::{count_words, push_one_line, visible_text, words};
 use crate::anchor::{PlainText, Speaker, VisibleText};
 use crate::diagnostics::Diagnostic;
 use crate::index::{Archive, PersonId, QuoteId, StoryId};
@@ -495,7 +496,7 @@ impl Renderer<'_> {
             },
             root: root_for(path),
             path: path.to_string(),
-            canonical: format!("{}{}", self.base_url, path),
+            canonical: [self.base_url, path].concat(),
             kind,
             feed: None,
             json_ld: None,
@@ -1006,11 +1007,11 @@ impl Renderer<'_> {
         let mut meta = self.meta("quote", &quote_title(&card), &card.words, &card.path);
         meta.json_ld = Some(jsonld::quote(self.archive, self.cards, id, self.base_url));
         let original_url = story.story.front.url.as_ref().map(|url| {
-            format!(
-                "{}{}",
-                url.split('#').next().unwrap_or(url),
-                text_fragment(&card.words)
-            )
+            let page = url.split('#').next().unwrap_or(url);
+            let mut original = String::with_capacity(page.len() + 3 * card.words.len() + 10);
+            original.push_str(page);
+            push_text_fragment(&mut original, &card.words);
+            original
         });
         let citation = citation(&card, &story.story.front.date, self.base_url);
         let quote = QuotePage {
@@ -1190,31 +1191,45 @@ const PAGER_NEAR: usize = 2;
 /// A ready-to-copy citation: who, the words, when said, where reported, the permalink.
 /// A misattributed quote says so first.
 fn citation(card: &QuoteCard, story_date: &crate::date::Date, base_url: &str) -> String {
-    let who = match (card.status, card.speaker.unnamed) {
-        ("misattributed", _) => format!("Misattributed to {}", card.speaker.name),
-        (_, true) => format!("{} (unnamed source)", card.speaker.name),
-        _ => card.speaker.name.clone(),
+    let (before, after) = match (card.status, card.speaker.unnamed) {
+        ("misattributed", _) => ("Misattributed to ", ""),
+        (_, true) => ("", " (unnamed source)"),
+        _ => ("", ""),
     };
-    let said = if card.date == iso_date(story_date) {
-        String::new()
+    let said: [&str; 3] = if card.date == iso_date(story_date) {
+        ["", "", ""]
     } else {
-        format!(" (said {})", card.date_display)
+        [" (said ", &card.date_display, ")"]
     };
-    let source = card
-        .story
-        .source
-        .as_ref()
-        .map(|s| format!(", {s}"))
-        .unwrap_or_default();
+    let source: [&str; 2] = card.story.source.as_deref().map_or(["", ""], |s| [", ", s]);
     let status = if card.status == "disputed" {
         " [disputed]"
     } else {
         ""
     };
-    format!(
-        "{who}: \u{201C}{}\u{201D}{said}{status}. In \u{201C}{}\u{201D}{source}, {}. {base_url}{}",
-        card.words, card.story.title, card.story.date_display, card.path
-    )
+    [
+        before,
+        &card.speaker.name,
+        after,
+        ": \u{201C}",
+        &card.words,
+        "\u{201D}",
+        said[0],
+        said[1],
+        said[2],
+        status,
+        ". In \u{201C}",
+        &card.story.title,
+        "\u{201D}",
+        source[0],
+        source[1],
+        ", ",
+        &card.story.date_display,
+        ". ",
+        base_url,
+        &card.path,
+    ]
+    .concat()
 }
 
 /// The paragraph of visible text holding `span`, escaped, with the span in `<mark>`.
@@ -1226,71 +1241,93 @@ fn context_html(text: &PlainText, span: std::ops::Range<usize>) -> String {
     let para_end = whole[end_byte..]
         .find("\n\n")
         .map_or(whole.len(), |i| end_byte + i);
-    format!(
-        "{}<mark>{}</mark>{}",
-        escape(&one_line_keep_edges(&whole[para_start..start_byte])),
-        escape(&one_line(&whole[start_byte..end_byte])),
-        escape(&one_line_keep_edges(&whole[end_byte..para_end]))
-    )
-}
-
-fn one_line_keep_edges(text: &str) -> String {
-    let lead = if text.starts_with(char::is_whitespace) && !text.trim().is_empty() {
-        " "
-    } else {
-        ""
-    };
-    let trail = if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
-        " "
-    } else {
-        ""
-    };
-    let inner = one_line(text);
-    if inner.is_empty() {
-        return if text.is_empty() {
-            String::new()
-        } else {
-            " ".to_string()
-        };
-    }
-    format!("{lead}{inner}{trail}")
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    // The paragraph on one line first, then escaped in its three parts.
+    let mut line = String::with_capacity(para_end - para_start + 2);
+    push_one_line_keep_edges(&mut line, &whole[para_start..start_byte]);
+    let mark_start = line.len();
+    push_one_line(&mut line, &whole[start_byte..end_byte]);
+    let mark_end = line.len();
+    push_one_line_keep_edges(&mut line, &whole[end_byte..para_end]);
+    let mut out = String::with_capacity(line.len() + line.len() / 8 + 13);
+    // Escaping into a `String` does not fail.
+    let _ = escape_html(&mut out, &line[..mark_start]);
+    out.push_str("<mark>");
+    let _ = escape_html(&mut out, &line[mark_start..mark_end]);
+    out.push_str("</mark>");
+    let _ = escape_html(&mut out, &line[mark_end..]);
     out
+}
+
+/// Appends `text` on one line, keeping a space for white space at either end
+/// (the text around a quote meets the quote there); white space alone is one space.
+fn push_one_line_keep_edges(out: &mut String, text: &str) {
+    let start = out.len();
+    if text.starts_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    let inner = out.len();
+    push_one_line(out, text);
+    if out.len() == inner {
+        out.truncate(start);
+        if !text.is_empty() {
+            out.push(' ');
+        }
+    } else if text.ends_with(char::is_whitespace) {
+        out.push(' ');
+    }
 }
 
 /// A quote's title: who, and the first words (`Ilse Varnham: “We will not…”`).
 pub(crate) fn quote_title(card: &QuoteCard) -> String {
-    format!(
-        "{}: \u{201C}{}\u{201D}",
-        card.speaker.name,
-        truncate_words(&card.words, 12)
-    )
+    let name = &card.speaker.name;
+    let mut out = String::with_capacity(name.len() + card.words.len() + 12);
+    out.push_str(name);
+    out.push_str(": \u{201C}");
+    push_truncated_words(&mut out, &card.words, 12);
+    out.push('\u{201D}');
+    out
 }
 
-fn truncate_words(text: &str, words: usize) -> String {
-    let all: Vec<&str> = text.split_whitespace().collect();
-    if all.len() <= words {
-        text.to_string()
-    } else {
-        format!("{}\u{2026}", all[..words].join(" "))
+/// Appends `text` when it has at most `limit` words, or else its first `limit`
+/// words on one line and `…`.
+fn push_truncated_words(out: &mut String, text: &str, limit: usize) {
+    if words(text).nth(limit).is_none() {
+        out.push_str(text);
+        return;
     }
+    for (i, word) in words(text).take(limit).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('\u{2026}');
 }
 
 /// A text fragment (`#:~:text=…`) that highlights `words` on the original page:
 /// the words themselves, or their first and last four words when long.
 pub fn text_fragment(words: &str) -> String {
-    let encode = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
-    let list: Vec<&str> = words.split_whitespace().collect();
-    if list.len() <= 8 {
-        format!("#:~:text={}", encode(&list.join(" ")))
-    } else {
-        let start = list[..4].join(" ");
-        let end = list[list.len() - 4..].join(" ");
-        format!("#:~:text={},{}", encode(&start), encode(&end))
+    let mut out = String::with_capacity(3 * words.len() + 9);
+    push_text_fragment(&mut out, words);
+    out
+}
+
+/// Appends [`text_fragment`] of `words` to `out`: each word percent-encoded as
+/// it is written, with no list of the words.
+fn push_text_fragment(out: &mut String, text: &str) {
+    out.push_str("#:~:text=");
+    let count = count_words(text);
+    let long = count > 8;
+    for (i, word) in words(text).enumerate() {
+        if long && (4..count - 4).contains(&i) {
+            continue;
+        }
+        if long && i == count - 4 {
+            out.push(',');
+        } else if i > 0 {
+            out.push_str("%20");
+        }
+        out.extend(utf8_percent_encode(word, NON_ALPHANUMERIC));
     }
 }
 
@@ -1328,6 +1365,72 @@ mod tests {
             long,
             "#:~:text=one%20two%20three%20four,seven%20eight%20nine%20ten"
         );
+    }
+
+    /// The old definitions, through lists of words, that the one-pass
+    /// versions must agree with.
+    mod by_lists {
+        use super::super::one_line;
+        use super::*;
+
+        pub fn one_line_keep_edges(text: &str) -> String {
+            let lead = if text.starts_with(char::is_whitespace) && !text.trim().is_empty() {
+                " "
+            } else {
+                ""
+            };
+            let trail = if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
+                " "
+            } else {
+                ""
+            };
+            let inner = one_line(text);
+            if inner.is_empty() {
+                return if text.is_empty() {
+                    String::new()
+                } else {
+                    " ".to_string()
+                };
+            }
+            format!("{lead}{inner}{trail}")
+        }
+
+        pub fn truncate_words(text: &str, words: usize) -> String {
+            let all: Vec<&str> = text.split_whitespace().collect();
+            if all.len() <= words {
+                text.to_string()
+            } else {
+                format!("{}\u{2026}", all[..words].join(" "))
+            }
+        }
+
+        pub fn text_fragment(words: &str) -> String {
+            let encode = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+            let list: Vec<&str> = words.split_whitespace().collect();
+            if list.len() <= 8 {
+                format!("#:~:text={}", encode(&list.join(" ")))
+            } else {
+                let start = list[..4].join(" ");
+                let end = list[list.len() - 4..].join(" ");
+                format!("#:~:text={},{}", encode(&start), encode(&end))
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_helpers_agree_with_the_lists_of_words(
+            text in "([a-zé“”&<]{1,6}|[ \n\t]|  |\u{a0}|\u{2003}){0,40}",
+            limit in 0usize..14,
+        ) {
+            let mut line = String::from("kept");
+            push_one_line_keep_edges(&mut line, &text);
+            proptest::prop_assert_eq!(&line[4..], by_lists::one_line_keep_edges(&text));
+            let mut truncated = String::new();
+            push_truncated_words(&mut truncated, &text, limit);
+            proptest::prop_assert_eq!(truncated, by_lists::truncate_words(&text, limit));
+            proptest::prop_assert_eq!(text_fragment(&text), by_lists::text_fragment(&text));
+        }
     }
 
     #[test]
