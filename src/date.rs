@@ -45,6 +45,16 @@ impl Date {
         None
     }
 
+    /// The day as `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (pages, feeds
+    /// and data files show a great many days: this skips chrono's formatting
+    /// machinery for all of them but those outside the years 0 to 9999).
+    pub fn iso_day(&self) -> String {
+        let mut out = String::with_capacity(10);
+        // Writing to a `String` does not fail.
+        let _ = write_iso_day(&mut out, self.day);
+        out
+    }
+
     /// The moment, or midnight UTC of the day when no time was given.
     pub fn moment(&self) -> DateTime<FixedOffset> {
         self.moment
@@ -67,7 +77,7 @@ impl Ord for Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.moment {
-            Some(moment) => write!(f, "{}", moment.to_rfc3339()),
+            Some(moment) => f.write_str(&moment.to_rfc3339()),
             None => write_iso_day(f, self.day),
         }
     }
@@ -77,15 +87,11 @@ impl fmt::Display for Date {
 /// by digit: chrono parses its format string on every call, and dates are
 /// written for every card, data record and annotation. Years chrono writes
 /// with a sign (before 0 or after 9999) are left to it.
-pub fn write_iso_day(w: &mut impl fmt::Write, day: NaiveDate) -> fmt::Result {
-    let Some(year) = four_digit_year(day) else {
-        return write!(w, "{}", day.format("%Y-%m-%d"));
-    };
-    let mut text = [b'-'; 10];
-    put_digits(&mut text[..4], year);
-    put_digits(&mut text[5..7], day.month());
-    put_digits(&mut text[8..], day.day());
-    w.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
+fn write_iso_day(w: &mut impl fmt::Write, day: NaiveDate) -> fmt::Result {
+    match DayText::new(day) {
+        Some(text) => w.write_str(text.as_str()),
+        None => write!(w, "{}", day.format("%Y-%m-%d")),
+    }
 }
 
 /// The year of `day` when chrono's `%Y` writes it as four digits without a
@@ -104,7 +110,31 @@ pub fn put_digits(slot: &mut [u8], mut value: u32) {
 
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match (self.moment, DayText::new(self.day)) {
+            (None, Some(text)) => serializer.serialize_str(text.as_str()),
+            _ => serializer.collect_str(self),
+        }
+    }
+}
+
+/// A day's `YYYY-MM-DD`, written digit by digit without allocating: only for
+/// years 0 to 9999, which chrono's `%Y` writes as four digits (others get a
+/// sign or more digits).
+struct DayText([u8; 10]);
+
+impl DayText {
+    fn new(day: NaiveDate) -> Option<DayText> {
+        let year = four_digit_year(day)?;
+        let mut text = [b'-'; 10];
+        put_digits(&mut text[..4], year);
+        put_digits(&mut text[5..7], day.month());
+        put_digits(&mut text[8..], day.day());
+        Some(DayText(text))
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and dashes: always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -160,6 +190,55 @@ mod tests {
         let from_toml: Holder = toml::from_str("date = 2025-03-14T09:30:00+02:00").unwrap();
         assert_eq!(from_toml.date.day.to_string(), "2025-03-14");
         assert_eq!(from_toml.date.to_string(), "2025-03-14T09:30:00+02:00");
+    }
+
+    /// The text chrono writes for a date, as [`Date`] wrote it before its fast path.
+    fn chrono_text(date: &Date) -> String {
+        match date.moment {
+            Some(moment) => moment.to_rfc3339(),
+            None => date.day.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    #[test]
+    fn days_are_written_as_chrono_writes_them() {
+        let mut dates: Vec<Date> = [
+            "2025-03-14",
+            "0999-01-05",
+            "2024-12-31",
+            "0000-01-01",
+            "9999-12-31",
+            "2025-03-14T09:30:00+02:00",
+            "2025-03-14 09:30:00",
+            "0000-01-01T00:00:00Z",
+        ]
+        .iter()
+        .map(|text| Date::parse(text).unwrap())
+        .collect();
+        for (y, m, d) in [
+            (-1, 1, 1),
+            (-44, 3, 15),
+            (-10000, 12, 31),
+            (10000, 1, 1),
+            (262_142, 6, 30),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            dates.push(Date { day, moment: None });
+            let moment = day.and_hms_opt(12, 0, 0).unwrap().and_utc().fixed_offset();
+            dates.push(Date {
+                day,
+                moment: Some(moment),
+            });
+        }
+        for date in dates {
+            let expected = chrono_text(&date);
+            assert_eq!(date.to_string(), expected);
+            assert_eq!(date.iso_day(), date.day.format("%Y-%m-%d").to_string());
+            assert_eq!(
+                serde_json::to_string(&date).unwrap(),
+                format!("\"{expected}\"")
+            );
+        }
     }
 
     #[test]

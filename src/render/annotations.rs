@@ -5,11 +5,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::cards::iso_date;
 use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
 
@@ -129,7 +129,9 @@ pub fn page<'a>(
     let story = &entry.story;
     let source: Arc<str> = urls.story(&story.story.slug).into();
     let page = [&*source, "annotations.jsonld"].concat();
-    let mut selectors = Selectors::new(text);
+    let anchored_links = entry.links_out.iter().filter(|l| l.span.is_some()).count();
+    let spans = story.mentions.len() + entry.quotes.len() + anchored_links + story.notes.len();
+    let mut selectors = Selectors::new(text, spans);
     let mut annotation = |kind: &str, n: &dyn std::fmt::Display, motivation, body, span| {
         use std::fmt::Write;
         let mut id = String::with_capacity(page.len() + kind.len() + 8);
@@ -227,7 +229,7 @@ fn describe(quote: &crate::anchor::Quote) -> String {
         "{} quote, {}, said {}",
         capitalize(quote.kind.as_str()),
         quote.status.as_str(),
-        iso_date(&quote.said)
+        quote.said.iso_day()
     );
     if let Some(via) = &quote.via {
         text.push_str(", first reported by ");
@@ -255,22 +257,33 @@ fn person_body<'a>(archive: &'a Archive, id: &'a str, urls: &Urls) -> Body<'a> {
 /// [`CONTEXT_CHARS`] chars of context each side (fewer at the ends of the text),
 /// doubled until prefix + exact + suffix occur once in the story.
 pub fn text_quote_selector(text: &PlainText, span: Span) -> TextQuoteSelector<'_> {
-    Selectors::new(text).select(span)
+    Selectors::new(text, 1).select(span)
 }
 
+/// Bytes at the start of a selected text that are looked for in the story;
+/// where they stand, the rest of the text is compared. A long quote then costs
+/// no more to find than a name: 32 bytes is the longest needle memchr finds
+/// with its vector searcher alone, without building a Two-Way searcher too.
+const HEAD_BYTES: usize = 32;
+
 /// Makes the selectors of one story's annotations, finding the places of each
-/// distinct text once (a name mentioned 40 times is looked for once, not 40 times).
+/// distinct text start once (a name mentioned 40 times is looked for once, not 40 times).
 struct Selectors<'a> {
     text: &'a PlainText,
-    /// Byte offsets of every place of each text selected so far.
-    places: HashMap<&'a str, Vec<usize>>,
+    /// Where in `places` the places of each [`head`] of a text selected so far are.
+    heads: HashMap<&'a str, Range<usize>>,
+    /// Byte offsets of the places of every head, one head after another.
+    places: Vec<usize>,
 }
 
 impl<'a> Selectors<'a> {
-    fn new(text: &'a PlainText) -> Self {
+    /// Selectors over `text`, with room for the heads of `spans` selections
+    /// (so that the map of heads is not rebuilt as it grows).
+    fn new(text: &'a PlainText, spans: usize) -> Self {
         Selectors {
             text,
-            places: HashMap::new(),
+            heads: HashMap::with_capacity(spans),
+            places: Vec::with_capacity(spans),
         }
     }
 
@@ -282,18 +295,26 @@ impl<'a> Selectors<'a> {
         let exact = text.slice(span.range());
         let own = text.byte(span.start);
         // Every place the same words stand (overlapping ones included): the
-        // selector is unique once no other place has the same prefix and suffix.
-        let places = self
-            .places
-            .entry(exact)
-            .or_insert_with(|| occurrences(hay, exact).collect());
+        // places of their head where the rest follows. The selector is unique
+        // once no other place has the same prefix and suffix.
+        let head = head(exact);
+        let all = &mut self.places;
+        let range = self.heads.entry(head).or_insert_with(|| {
+            let start = all.len();
+            all.extend(occurrences(hay, head));
+            start..all.len()
+        });
+        let places = self.places[range.clone()]
+            .iter()
+            .copied()
+            .filter(|&b| b != own && hay.as_bytes()[b..].starts_with(exact.as_bytes()));
         let mut reach = CONTEXT_CHARS;
         loop {
             let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
             let suffix = text.slice(span.end..(span.end + reach).min(len));
-            let clash = places.iter().any(|&b| {
-                b != own && hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix)
-            });
+            let clash = places
+                .clone()
+                .any(|b| hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix));
             if reach >= len || !clash {
                 return TextQuoteSelector {
                     kind: "TextQuoteSelector",
@@ -305,6 +326,16 @@ impl<'a> Selectors<'a> {
             reach *= 2;
         }
     }
+}
+
+/// The start of `text` that is looked for: its first [`HEAD_BYTES`] bytes,
+/// fewer to end at a char boundary, or all of it when shorter.
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Byte offsets of every occurrence of `needle` in `haystack`, overlapping ones
@@ -341,6 +372,66 @@ mod tests {
         assert_eq!(occurrences("abc", "x").count(), 0);
         assert_eq!(occurrences("é é", "é").collect::<Vec<_>>(), [0, 3]);
         assert_eq!(occurrences("abc", "").count(), 0);
+    }
+
+    /// The selector as it was first defined: every place of the whole `exact`
+    /// text, looked for afresh for each span.
+    fn select_by_whole_text(text: &PlainText, span: Span) -> TextQuoteSelector<'_> {
+        let len = text.len_chars();
+        let hay = text.text.as_str();
+        let exact = text.slice(span.range());
+        let own = text.byte(span.start);
+        let places: Vec<usize> = occurrences(hay, exact).collect();
+        let mut reach = CONTEXT_CHARS;
+        loop {
+            let prefix = text.slice(span.start.saturating_sub(reach)..span.start);
+            let suffix = text.slice(span.end..(span.end + reach).min(len));
+            let clash = places.iter().any(|&b| {
+                b != own && hay[..b].ends_with(prefix) && hay[b + exact.len()..].starts_with(suffix)
+            });
+            if reach >= len || !clash {
+                return TextQuoteSelector {
+                    kind: "TextQuoteSelector",
+                    exact,
+                    prefix,
+                    suffix,
+                };
+            }
+            reach *= 2;
+        }
+    }
+
+    #[test]
+    fn heads_end_at_char_boundaries() {
+        assert_eq!(head(""), "");
+        assert_eq!(head("short"), "short");
+        let long = "x".repeat(31) + "éé";
+        assert_eq!(head(&long), "x".repeat(31));
+        assert_eq!(head(&"y".repeat(40)), "y".repeat(HEAD_BYTES));
+    }
+
+    proptest::proptest! {
+        /// Texts made of a few repeated blocks, so long selections stand in
+        /// several places and need long context.
+        #[test]
+        fn selections_are_those_of_the_whole_text(
+            blocks in proptest::collection::vec("[ab é]{1,40}", 1..4),
+            order in proptest::collection::vec(0usize..4, 1..40),
+            spans in proptest::collection::vec((0usize..2000, 0usize..120), 1..30),
+        ) {
+            let body: String = order.iter().map(|&i| blocks[i % blocks.len()].as_str()).collect();
+            let text = crate::anchor::text::visible_text(&body, 0, pulldown_cmark::Options::empty());
+            let len = text.len_chars();
+            let mut selectors = Selectors::new(&text, 0);
+            for (start, width) in spans {
+                let start = start % (len + 1);
+                let span = Span::from(start..(start + width).min(len));
+                proptest::prop_assert_eq!(
+                    selectors.select(span),
+                    select_by_whole_text(&text, span)
+                );
+            }
+        }
     }
 
     #[test]

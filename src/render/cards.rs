@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::marks::speaker_name;
 use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, TagRef};
 use crate::anchor::Speaker;
-use crate::date::{four_digit_year, put_digits, write_iso_day, Date};
+use crate::date::{four_digit_year, put_digits, Date};
 use crate::index::{Archive, StoryId};
 use crate::load::slugify;
 
@@ -189,12 +189,9 @@ fn quote_card(
     }
 }
 
-/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (see [`write_iso_day`]).
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (see [`Date::iso_day`]).
 pub fn iso_date(date: &Date) -> String {
-    let mut out = String::with_capacity(10);
-    // Writing to a `String` does not fail.
-    let _ = write_iso_day(&mut out, date.day);
-    out
+    date.iso_day()
 }
 
 /// `14 March 2025`, as chrono's `%-d %B %Y` writes it, digit by digit like

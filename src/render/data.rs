@@ -12,8 +12,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::annotations;
-use super::cards::{iso_date, Cards};
+use super::cards::Cards;
 use crate::anchor::Speaker;
+use crate::date::Date;
 use crate::index::{Archive, StoryEntry};
 use crate::write::{OutputFile, Sink, WriteError};
 
@@ -337,8 +338,8 @@ fn stories<'a>(
             StoryData {
                 id: &story.slug,
                 title: &story.front.title,
-                date: iso_date(&story.front.date),
-                updated: story.front.updated.as_ref().map(iso_date),
+                date: story.front.date.iso_day(),
+                updated: story.front.updated.as_ref().map(Date::iso_day),
                 source: story.front.source.as_deref(),
                 url: story.front.url.as_deref(),
                 authors: &story.front.authors,
@@ -411,8 +412,8 @@ fn people<'a>(archive: &'a Archive, urls: Urls<'a>) -> impl Iterator<Item = Pers
                 .iter()
                 .map(|r| RoleData {
                     title: &r.title,
-                    from: r.from.as_ref().map(iso_date),
-                    to: r.to.as_ref().map(iso_date),
+                    from: r.from.as_ref().map(Date::iso_day),
+                    to: r.to.as_ref().map(Date::iso_day),
                 })
                 .collect(),
             links: &front.links,
@@ -505,7 +506,7 @@ fn quotes<'a>(
                 note: quote.note.as_deref(),
                 story: &story.slug,
                 story_title: &story.front.title,
-                story_date: iso_date(&story.front.date),
+                story_date: story.front.date.iso_day(),
                 source: story.front.source.as_deref(),
                 permalink: urls.quote(&quote.id),
                 story_permalink: urls.quote_in_story(&story.slug, &quote.id),

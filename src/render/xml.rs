@@ -1,15 +1,5 @@
 //! Escaping text for the XML files of the site (Atom feeds, the sitemap).
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-/// Characters left as they are in a URL path: letters, digits, `/` and the unreserved marks.
-const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'/')
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
 /// `text` escaped for XML character data and attribute values (in `"` quotes);
 /// characters that XML 1.0 does not allow at all (most control characters) are dropped.
 pub fn escape(text: &str) -> String {
@@ -48,10 +38,55 @@ pub fn push_escaped(out: &mut String, text: &str) {
 }
 
 /// The absolute URL of a site path: `base_url` (ending in `/`) and the path,
-/// percent-encoded where a URL needs it.
+/// percent-encoded where a URL needs it (every byte but ASCII letters, digits,
+/// `/` and the unreserved marks `-_.~`, as uppercase `%XX`).
+///
+/// Written in one pass into a string of the right size; most paths need no
+/// encoding at all and are copied whole.
 pub fn absolute(base_url: &str, path: &str) -> String {
-    format!("{base_url}{}", utf8_percent_encode(path, PATH_KEEP))
+    let bytes = path.as_bytes();
+    let first = bytes
+        .iter()
+        .position(|&b| !KEPT_IN_PATH[usize::from(b)])
+        .unwrap_or(bytes.len());
+    // Each byte from the first encoded one on takes at most three.
+    let mut url = String::with_capacity(base_url.len() + first + 3 * (bytes.len() - first));
+    url.push_str(base_url);
+    // The start of the bytes kept as they are but not yet copied.
+    let mut kept = 0;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if KEPT_IN_PATH[usize::from(b)] {
+            continue;
+        }
+        // Kept bytes are ASCII, so a run of them starts and ends at char
+        // boundaries (an empty one may not, and is not sliced).
+        if kept < i {
+            url.push_str(&path[kept..i]);
+        }
+        url.push('%');
+        url.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        url.push(char::from(HEX_DIGITS[usize::from(b & 0xF)]));
+        kept = i + 1;
+    }
+    // All kept bytes (or none): `kept` is at a char boundary.
+    url.push_str(&path[kept..]);
+    url
 }
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The bytes that stand as they are in a URL path: ASCII letters and digits,
+/// `/` and the unreserved marks.
+const KEPT_IN_PATH: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < kept.len() {
+        let c = b as u8;
+        kept[b] = c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    kept
+};
 
 #[cfg(test)]
 mod tests {
@@ -110,5 +145,29 @@ mod tests {
             "https://x.github.io/repo/%C3%BCber%20uns/"
         );
         assert_eq!(absolute(base, ""), base);
+        assert_eq!(
+            absolute(base, "a b?c#d%"),
+            format!("{base}a%20b%3Fc%23d%25")
+        );
+        assert_eq!(absolute(base, "ü"), format!("{base}%C3%BC"));
+    }
+
+    proptest::proptest! {
+        /// The same text as the `percent-encoding` crate writes with the same set.
+        #[test]
+        fn absolute_urls_are_those_percent_encoding_writes(
+            path in "([a-zA-Z0-9/._~-]{0,8}|[\\x00-\\x7f]|\\PC){0,12}",
+        ) {
+            use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+            const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+                .remove(b'/')
+                .remove(b'-')
+                .remove(b'_')
+                .remove(b'.')
+                .remove(b'~');
+            let base = "https://x.org/r/";
+            let expected = format!("{base}{}", utf8_percent_encode(&path, PATH_KEEP));
+            proptest::prop_assert_eq!(absolute(base, &path), expected);
+        }
     }
 }
