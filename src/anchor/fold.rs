@@ -162,10 +162,7 @@ impl Folded {
             // a word and stops before a second space in a row.
             if PLAIN[bytes[at] as usize] {
                 let start = at;
-                let len = bytes[at..]
-                    .iter()
-                    .position(|&b| !(PLAIN[b as usize] || b == b' '))
-                    .unwrap_or(bytes.len() - at);
+                let len = plain_len(&bytes[at..]);
                 let mut stretch = &bytes[at..at + len];
                 if let Some(double) = memchr::memmem::find(stretch, b"  ") {
                     stretch = &stretch[..double + 1];
@@ -269,6 +266,36 @@ static PLAIN: [bool; 256] = {
     table
 };
 
+/// The length of the run of plain chars and single spaces that `bytes`
+/// starts with: the bytes before the first that is not ASCII, white space other
+/// than a space, or a dash.
+///
+/// Eight bytes are tested at once with word arithmetic, where prose is all
+/// plain for dozens of bytes at a time; the word holding a stop is then
+/// finished byte by byte (the word test may stop early, never late).
+fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let mut len = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_ne_bytes(word);
+        // A byte of 0x80 or more, a byte below 0x20 (the white space other
+        // than a space is among them), or a `-` (a zero byte once xored).
+        let dash = w ^ (ONES * u64::from(b'-'));
+        let stop = w | (w.wrapping_sub(ONES * 0x20) & !w) | (dash.wrapping_sub(ONES) & !dash);
+        if stop & HIGH != 0 {
+            break;
+        }
+        len += 8;
+    }
+    len + bytes[len..]
+        .iter()
+        .position(|&b| !(PLAIN[b as usize] || b == b' '))
+        .unwrap_or(bytes.len() - len)
+}
+
 fn push(text: &mut String, map: &mut FoldMap, c: char, visible: u32) {
     map.push(text.len() as u32, visible, 1);
     text.push(c);
@@ -336,6 +363,25 @@ mod tests {
                 let first = expected.iter().position(|m| (m.2 as usize) > v);
                 prop_assert_eq!(folded.map.first_ending_after(v), first, "visible {}", v);
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_len_stops_at_the_first_byte_a_byte_by_byte_scan_stops_at(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    6 => prop::sample::select(b"ab .,'".to_vec()),
+                    1 => any::<u8>(),
+                ],
+                0..80,
+            )
+        ) {
+            let expected = bytes
+                .iter()
+                .position(|&b| !(PLAIN[b as usize] || b == b' '))
+                .unwrap_or(bytes.len());
+            prop_assert_eq!(plain_len(&bytes), expected);
         }
     }
 

@@ -663,25 +663,104 @@ fn sidecar_name(story: &StoryFile) -> String {
 
 /// The char ranges inside pairs of quotation marks (“…” or "…"), outside code,
 /// within one paragraph.
+///
+/// Only the bytes that can matter are visited (found with `memchr`: line
+/// breaks, `"` and the lead byte of `“` and `”`), and a char offset is worked
+/// out from the text's char map only where a mark is: decoding every char of
+/// every story was most of the cost of anchoring one.
 fn quotations(text: &VisibleText) -> Vec<Range<usize>> {
+    let bytes = text.text.as_bytes();
     let mut found = Vec::new();
     let mut open: Option<usize> = None;
-    let mut previous = '\0';
-    for (i, c) in text.text.chars().enumerate() {
-        if c == '\n' && previous == '\n' {
-            open = None;
-        }
-        previous = c;
-        match (c, open) {
-            ('\u{201C}', _) | ('"', None) if !text.piece_at(i).is_some_and(|p| p.code) => {
-                open = Some(i + 1);
+    for at in memchr::memchr3_iter(b'\n', b'"', 0xE2, bytes) {
+        match bytes[at] {
+            // A blank line ends a paragraph, and any quotation left open in it.
+            b'\n' => {
+                if at > 0 && bytes[at - 1] == b'\n' {
+                    open = None;
+                }
             }
-            ('\u{201D}', Some(start)) | ('"', Some(start)) => {
-                found.push(start..i);
-                open = None;
+            b'"' => {
+                let i = text.char_at_byte(at);
+                match open {
+                    Some(start) => {
+                        found.push(start..i);
+                        open = None;
+                    }
+                    None if !in_code(text, i) => open = Some(i + 1),
+                    None => {}
+                }
             }
-            _ => {}
+            // `“` is E2 80 9C and `”` is E2 80 9D; other chars starting with E2
+            // (dashes, `…`, `‘`, `’`) are skipped.
+            _ => match bytes.get(at + 1..at + 3) {
+                Some([0x80, 0x9C]) => {
+                    let i = text.char_at_byte(at);
+                    if !in_code(text, i) {
+                        open = Some(i + 1);
+                    }
+                }
+                Some([0x80, 0x9D]) => {
+                    if let Some(start) = open.take() {
+                        found.push(start..text.char_at_byte(at));
+                    }
+                }
+                _ => {}
+            },
         }
     }
     found
+}
+
+/// Whether the char at `i` is in code.
+fn in_code(text: &VisibleText, i: usize) -> bool {
+    text.piece_at(i).is_some_and(|p| p.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::text::visible_text;
+    use pulldown_cmark::Options;
+
+    /// The char-by-char definition [`quotations`] must agree with.
+    fn quotations_by_char(text: &VisibleText) -> Vec<Range<usize>> {
+        let mut found = Vec::new();
+        let mut open: Option<usize> = None;
+        let mut previous = '\0';
+        for (i, c) in text.text.chars().enumerate() {
+            if c == '\n' && previous == '\n' {
+                open = None;
+            }
+            previous = c;
+            match (c, open) {
+                ('\u{201C}', _) | ('"', None) if !in_code(text, i) => open = Some(i + 1),
+                ('\u{201D}', Some(start)) | ('"', Some(start)) => {
+                    found.push(start..i);
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quotations_agree_with_a_char_by_char_scan(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "word", "é", " ", "\"", "'", "“", "”", "‘", "’", "—", "…", "`",
+                    "\n", "\n\n", "\\", "*", "[", "](x)", "    ", "```\n",
+                ]),
+                0..60,
+            )
+        ) {
+            let markdown = pieces.concat();
+            for options in [Options::empty(), Options::ENABLE_SMART_PUNCTUATION] {
+                let text = visible_text(&markdown, 0, options);
+                proptest::prop_assert_eq!(quotations(&text), quotations_by_char(&text));
+            }
+        }
+    }
 }

@@ -645,6 +645,16 @@ impl CharMap {
         }
     }
 
+    /// The char offset of a byte offset that starts a char (or is the text's
+    /// length): after the last multi-byte char before it, every char is a byte.
+    fn char_at_byte(&self, byte: usize) -> usize {
+        let k = self.jumps.partition_point(|&(_, b)| b as usize <= byte);
+        match k.checked_sub(1).map(|k| self.jumps[k]) {
+            Some((c, b)) => c as usize + (byte - b as usize),
+            None => byte,
+        }
+    }
+
     /// The byte offset of char `char` (the text's length for the end or beyond).
     fn byte(&self, char: usize) -> usize {
         let char = char.min(self.len_chars);
@@ -657,6 +667,12 @@ impl CharMap {
 }
 
 impl PlainText {
+    /// The char offset of byte offset `byte` of [`VisibleText::text`], which
+    /// must start a char (or be the text's length).
+    pub fn char_at_byte(&self, byte: usize) -> usize {
+        self.chars.char_at_byte(byte)
+    }
+
     /// The number of chars of visible text.
     pub fn len_chars(&self) -> usize {
         self.chars.len_chars
@@ -728,6 +744,7 @@ mod tests {
             assert_eq!(map.len_chars, expected.len() - 1, "{text:?}");
             for (char, &byte) in expected.iter().enumerate() {
                 assert_eq!(map.byte(char), byte, "{text:?} char {char}");
+                assert_eq!(map.char_at_byte(byte), char, "{text:?} byte {byte}");
             }
             assert_eq!(map.byte(expected.len() + 5), text.len());
         }
@@ -814,8 +831,10 @@ mod tests {
             proptest::prop_assert_eq!(map.len_chars, offsets.len());
             for (char, &byte) in offsets.iter().enumerate() {
                 proptest::prop_assert_eq!(map.byte(char), byte);
+                proptest::prop_assert_eq!(map.char_at_byte(byte), char);
             }
             proptest::prop_assert_eq!(map.byte(offsets.len()), text.len());
+            proptest::prop_assert_eq!(map.char_at_byte(text.len()), offsets.len());
         }
     }
 
