@@ -5,11 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
+use super::pretty_json::PrettyJson;
 use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
 
@@ -22,17 +24,99 @@ struct Urls<'a> {
     base: &'a str,
 }
 
-impl Urls<'_> {
-    fn story(&self, slug: &str) -> String {
-        [self.base, "stories/", slug, "/"].concat()
+impl<'a> Urls<'a> {
+    fn story(&self, slug: &'a str) -> PageUrl<'a> {
+        PageUrl {
+            base: self.base,
+            section: "stories/",
+            name: slug,
+        }
     }
-    fn person(&self, id: &str) -> String {
-        [self.base, "people/", id, "/"].concat()
+    fn person(&self, id: &'a str) -> PageUrl<'a> {
+        PageUrl {
+            base: self.base,
+            section: "people/",
+            name: id,
+        }
+    }
+}
+
+/// The absolute URL of a story's or person's page, `BASE/SECTION/NAME/`:
+/// kept as its parts, written out only in the JSON.
+struct PageUrl<'a> {
+    base: &'a str,
+    section: &'static str,
+    name: &'a str,
+}
+
+impl PageUrl<'_> {
+    fn parts(&self) -> [&str; 4] {
+        [self.base, self.section, self.name, "/"]
+    }
+}
+
+impl Serialize for PageUrl<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.parts().concat())
+    }
+}
+
+/// An annotation's id, `STORY_URL/annotations.jsonld#KIND-N`: kept as its
+/// parts, written out only in the JSON.
+struct AnnotationId<'a> {
+    /// The story page, shared with the annotation's target.
+    story: Arc<str>,
+    kind: &'static str,
+    n: Ordinal<'a>,
+}
+
+/// What tells an annotation from the others of its kind.
+#[derive(Clone, Copy)]
+enum Ordinal<'a> {
+    /// Its place among them, from 1.
+    Number(usize),
+    /// The quote's id, for a quote.
+    Quote(&'a str),
+}
+
+impl AnnotationId<'_> {
+    /// The id's text up to its ordinal.
+    fn head(&self) -> [&str; 4] {
+        [&self.story, "annotations.jsonld#", self.kind, "-"]
+    }
+
+    fn write(&self, w: &mut PrettyJson) {
+        match self.n {
+            Ordinal::Number(n) => w.str_then_number(&self.head(), n),
+            Ordinal::Quote(id) => {
+                let [story, page, kind, dash] = self.head();
+                w.str_of(&[story, page, kind, dash, id]);
+            }
+        }
+    }
+}
+
+impl fmt::Display for AnnotationId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.head().iter().try_for_each(|part| f.write_str(part))?;
+        match self.n {
+            Ordinal::Number(n) => write!(f, "{n}"),
+            Ordinal::Quote(id) => f.write_str(id),
+        }
+    }
+}
+
+impl Serialize for AnnotationId<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
 /// A W3C Web Annotation `AnnotationPage` (fields in the order the model's examples use).
 /// It borrows its words from the archive and the story's visible text.
+///
+/// [`AnnotationPage::write_json`] writes it; the derived `Serialize` is the
+/// definition it is tested against.
 #[derive(Serialize)]
 pub struct AnnotationPage<'a> {
     #[serde(rename = "@context")]
@@ -49,7 +133,7 @@ pub struct AnnotationPage<'a> {
 /// One annotation: what it says (`body`) about which words (`target`).
 #[derive(Serialize)]
 struct Annotation<'a> {
-    id: String,
+    id: AnnotationId<'a>,
     #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
@@ -61,7 +145,7 @@ struct Annotation<'a> {
 #[derive(Serialize, Default)]
 struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
+    id: Option<PageUrl<'a>>,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,48 +201,144 @@ pub struct TextQuoteSelector<'a> {
     pub suffix: &'a str,
 }
 
+impl AnnotationPage<'_> {
+    /// Appends the page as pretty JSON and a final line break: the bytes of
+    /// `serde_json::to_vec_pretty` of the page (and `\n`), written field by
+    /// field, with strings copied whole where they need no escaping.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let w = &mut PrettyJson::new(out);
+        w.open(b'{');
+        w.key("@context");
+        w.str(self.context);
+        w.key("id");
+        w.str(&self.id);
+        w.key("type");
+        w.str(self.kind);
+        w.key("generator");
+        self.generator.write(w);
+        w.key("startIndex");
+        w.number(self.start_index);
+        w.key("items");
+        w.open(b'[');
+        for item in &self.items {
+            w.item();
+            item.write(w);
+        }
+        w.close(b']');
+        w.close(b'}');
+        w.finish();
+    }
+}
+
+impl Annotation<'_> {
+    fn write(&self, w: &mut PrettyJson) {
+        w.open(b'{');
+        w.key("id");
+        self.id.write(w);
+        w.key("type");
+        w.str(self.kind);
+        w.key("motivation");
+        w.str(self.motivation);
+        w.key("body");
+        w.open(b'[');
+        for body in &self.body {
+            w.item();
+            body.write(w);
+        }
+        w.close(b']');
+        w.key("target");
+        let target = &self.target;
+        w.open(b'{');
+        w.key("type");
+        w.str(target.kind);
+        w.key("source");
+        w.str(&target.source);
+        w.key("selector");
+        let selector = &target.selector;
+        w.open(b'{');
+        w.key("type");
+        w.str(selector.kind);
+        w.key("exact");
+        w.str(selector.exact);
+        w.key("prefix");
+        w.str(selector.prefix);
+        w.key("suffix");
+        w.str(selector.suffix);
+        w.close(b'}');
+        w.close(b'}');
+        w.close(b'}');
+    }
+}
+
+impl Body<'_> {
+    /// The fields that are there, as the derived `Serialize` skips those that are not.
+    fn write(&self, w: &mut PrettyJson) {
+        w.open(b'{');
+        if let Some(id) = &self.id {
+            w.key("id");
+            w.str_of(&id.parts());
+        }
+        w.key("type");
+        w.str(self.kind);
+        let fields = [
+            ("purpose", self.purpose),
+            ("name", self.name),
+            ("label", self.label),
+            ("format", self.format),
+            ("value", self.value.as_deref()),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                w.key(key);
+                w.str(value);
+            }
+        }
+        w.close(b'}');
+    }
+}
+
 /// A story's annotations as a W3C Web Annotation `AnnotationPage`, in text order.
 /// `text` is the story's visible text ([`Archive::visible_text`]).
 pub fn page<'a>(
     archive: &'a Archive,
     entry: &'a StoryEntry,
     text: &'a PlainText,
-    base_url: &str,
+    base_url: &'a str,
 ) -> AnnotationPage<'a> {
     let urls = &Urls { base: base_url };
     let story = &entry.story;
-    let source: Arc<str> = urls.story(&story.story.slug).into();
+    let source: Arc<str> = urls.story(&story.story.slug).parts().concat().into();
     let page = [&*source, "annotations.jsonld"].concat();
     let anchored_links = entry.links_out.iter().filter(|l| l.span.is_some()).count();
     let spans = story.mentions.len() + entry.quotes.len() + anchored_links + story.notes.len();
     let mut selectors = Selectors::new(text, spans);
-    let mut annotation = |kind: &str, n: &dyn std::fmt::Display, motivation, body, span| {
-        use std::fmt::Write;
-        let mut id = String::with_capacity(page.len() + kind.len() + 8);
-        id.push_str(&page);
-        id.push('#');
-        id.push_str(kind);
-        id.push('-');
-        // Writing into a String cannot fail.
-        let _ = write!(id, "{n}");
-        Annotation {
-            id,
-            kind: "Annotation",
-            motivation,
-            body,
-            target: Target {
-                kind: "SpecificResource",
-                source: Arc::clone(&source),
-                selector: selectors.select(span),
-            },
-        }
+    let mut annotation = |kind, n, motivation, body, span| Annotation {
+        id: AnnotationId {
+            story: Arc::clone(&source),
+            kind,
+            n,
+        },
+        kind: "Annotation",
+        motivation,
+        body,
+        target: Target {
+            kind: "SpecificResource",
+            source: Arc::clone(&source),
+            selector: selectors.select(span),
+        },
     };
     let tag = |value: &'static str| Body::text("tagging", None, value);
     // (start, kind order, end) keeps text order, mentions before quotes at one place.
-    let mut items: Vec<((usize, u8, usize), Annotation)> = Vec::new();
+    let mut items: Vec<((usize, u8, usize), Annotation)> = Vec::with_capacity(spans);
     for (i, mention) in story.mentions.iter().enumerate() {
         let body = vec![person_body(archive, &mention.person, urls), tag("mention")];
-        let item = annotation("mention", &(i + 1), "identifying", body, mention.span);
+        let item = annotation(
+            "mention",
+            Ordinal::Number(i + 1),
+            "identifying",
+            body,
+            mention.span,
+        );
         items.push(((mention.span.start, 0, mention.span.end), item));
     }
     for q in &entry.quotes {
@@ -174,7 +354,13 @@ pub fn page<'a>(
             Body::text("describing", Some("text/plain"), describe(quote)),
             tag("quote"),
         ];
-        let item = annotation("quote", &quote.id, "identifying", body, quote.span);
+        let item = annotation(
+            "quote",
+            Ordinal::Quote(&quote.id),
+            "identifying",
+            body,
+            quote.span,
+        );
         items.push(((quote.span.start, 1, quote.span.end), item));
     }
     let anchored = entry.links_out.iter().filter_map(|l| Some((l, l.span?)));
@@ -195,7 +381,7 @@ pub fn page<'a>(
             ));
         }
         body.push(tag("link"));
-        let item = annotation("link", &(n + 1), "linking", body, span);
+        let item = annotation("link", Ordinal::Number(n + 1), "linking", body, span);
         items.push(((span.start, 2, span.end), item));
     }
     // Numbered in text order, as on the story's page (`noted-N`).
@@ -206,7 +392,13 @@ pub fn page<'a>(
             Body::text("commenting", Some("text/markdown"), note.body.as_str()),
             tag("note"),
         ];
-        let item = annotation("note", &(n + 1), "commenting", body, note.span);
+        let item = annotation(
+            "note",
+            Ordinal::Number(n + 1),
+            "commenting",
+            body,
+            note.span,
+        );
         items.push(((note.span.start, 3, note.span.end), item));
     }
     items.sort_by_key(|(order, _)| *order);
@@ -240,7 +432,7 @@ fn describe(quote: &crate::anchor::Quote) -> String {
 }
 
 /// A registered person as an annotation body: their page, typed `Person`, with their name.
-fn person_body<'a>(archive: &'a Archive, id: &'a str, urls: &Urls) -> Body<'a> {
+fn person_body<'a>(archive: &'a Archive, id: &'a str, urls: &Urls<'a>) -> Body<'a> {
     let name = archive
         .person_ids
         .get(id)
@@ -410,7 +602,96 @@ mod tests {
         assert_eq!(head(&"y".repeat(40)), "y".repeat(HEAD_BYTES));
     }
 
+    /// Checks that [`AnnotationPage::write_json`] writes the bytes of
+    /// serde_json's pretty printer over the derived `Serialize`, and a line break.
+    fn assert_written_as_serde_json_writes_it(page: &AnnotationPage) {
+        let mut ours = Vec::new();
+        page.write_json(&mut ours);
+        let mut expected = serde_json::to_vec_pretty(page).unwrap();
+        expected.push(b'\n');
+        assert_eq!(String::from_utf8(ours), String::from_utf8(expected));
+    }
+
+    #[test]
+    fn example_pages_are_written_as_serde_json_writes_them() {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for root in [
+            manifest.to_path_buf(),
+            manifest.join("tests/fixtures/site/small"),
+        ] {
+            let archive = crate::check::model(&root, Default::default())
+                .unwrap()
+                .archive;
+            assert!(!archive.stories.is_empty());
+            for entry in &archive.stories {
+                let text = archive.visible_text(&entry.story);
+                for base in [
+                    "https://example.org/",
+                    "https://x.org/\"q\\\u{1}</script>é/",
+                ] {
+                    assert_written_as_serde_json_writes_it(&page(&archive, entry, &text, base));
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// A page of one annotation of each kind, with any words in each string.
+        #[test]
+        fn any_page_is_written_as_serde_json_writes_it(
+            words in proptest::collection::vec("\\PC*|[\\x00-\\x7f]*", 8),
+            n in proptest::prelude::any::<usize>(),
+        ) {
+            let source: Arc<str> = words[0].as_str().into();
+            let annotation = |kind, n, body| Annotation {
+                id: AnnotationId { story: Arc::clone(&source), kind, n },
+                kind: "Annotation",
+                motivation: "identifying",
+                body,
+                target: Target {
+                    kind: "SpecificResource",
+                    source: Arc::clone(&source),
+                    selector: TextQuoteSelector {
+                        kind: "TextQuoteSelector",
+                        exact: &words[1],
+                        prefix: &words[2],
+                        suffix: &words[3],
+                    },
+                },
+            };
+            let urls = Urls { base: &words[4] };
+            let items = vec![
+                annotation("mention", Ordinal::Number(n), vec![Body {
+                    id: Some(urls.person(&words[5])),
+                    kind: "Person",
+                    name: Some(&words[6]),
+                    ..Body::default()
+                }]),
+                annotation("quote", Ordinal::Quote(&words[7]), vec![
+                    Body::text("describing", Some("text/plain"), words[6].clone()),
+                    Body::text("tagging", None, "quote"),
+                ]),
+                annotation("link", Ordinal::Number(1), vec![Body {
+                    id: Some(urls.story(&words[5])),
+                    kind: "Text",
+                    label: Some(&words[7]),
+                    format: Some("text/html"),
+                    ..Body::default()
+                }]),
+                annotation("note", Ordinal::Number(0), Vec::new()),
+            ];
+            for items in [Vec::new(), items] {
+                assert_written_as_serde_json_writes_it(&AnnotationPage {
+                    context: "http://www.w3.org/ns/anno.jsonld",
+                    id: words[0].clone(),
+                    kind: "AnnotationPage",
+                    generator: Body { kind: "Software", ..Body::default() },
+                    start_index: n,
+                    items,
+                });
+            }
+        }
+
         /// Texts made of a few repeated blocks, so long selections stand in
         /// several places and need long context.
         #[test]

@@ -125,11 +125,12 @@ pub fn annotation_file(
         + entry.quotes.len()
         + entry.links_out.iter().filter(|l| l.span.is_some()).count()
         + story.notes.len();
-    json_file(
-        ["stories/", slug, "/annotations.jsonld"].concat(),
-        &annotations::page(archive, entry, text, base_url),
-        512 + 1024 * annotations,
-    )
+    let mut bytes = Vec::with_capacity(512 + 1024 * annotations);
+    annotations::page(archive, entry, text, base_url).write_json(&mut bytes);
+    OutputFile {
+        path: ["stories/", slug, "/annotations.jsonld"].concat(),
+        bytes,
+    }
 }
 
 /// Absolute URLs of the site's pages.

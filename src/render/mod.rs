@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod jsonld;
 pub mod marks;
+mod pretty_json;
 pub mod search;
 pub mod site;
 pub mod sitemap;
