@@ -138,6 +138,22 @@ impl DayText {
     }
 }
 
+/// The names of the months, as chrono's `%B` writes them.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 const EXPECTED: &str = "a date such as 2025-03-14 or 2025-03-14T09:30:00Z";
 
 struct DateVisitor;

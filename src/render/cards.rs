@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::marks::speaker_name;
 use super::views::{PersonCard, QuoteCard, Shown, SpeakerRef, StoryCard, TagRef};
 use crate::anchor::Speaker;
-use crate::date::{four_digit_year, put_digits, Date};
+use crate::date::{four_digit_year, put_digits, Date, MONTH_NAMES};
 use crate::index::{Archive, StoryId};
 use crate::load::slugify;
 
@@ -201,7 +201,7 @@ pub fn display_date(date: &Date) -> String {
     let Some(year) = four_digit_year(day) else {
         return day.format("%-d %B %Y").to_string();
     };
-    let month = MONTHS[day.month0() as usize];
+    let month = MONTH_NAMES[day.month0() as usize];
     let mut digits = [0; 4];
     let mut out = String::with_capacity(month.len() + 8);
     let day_digits = if day.day() < 10 { 1 } else { 2 };
@@ -214,22 +214,6 @@ pub fn display_date(date: &Date) -> String {
     out.extend(digits.iter().map(|&d| char::from(d)));
     out
 }
-
-/// The names of the months, as chrono's `%B` writes them.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 pub use crate::anchor::text::one_line;
 

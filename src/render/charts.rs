@@ -17,6 +17,7 @@ use super::cards::Cards;
 use super::views::{
     MonthActivity, MonthCount, PersonCard, Shown, TimelineMonth, TimelinePage, TimelineYear,
 };
+use crate::date::MONTH_NAMES;
 use crate::index::{Archive, PersonId};
 use crate::load::QuoteStatus;
 
@@ -28,21 +29,6 @@ pub struct Month {
     /// The month, 1–12.
     pub month: u32,
 }
-
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl Month {
     /// The month a day falls in.
