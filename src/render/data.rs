@@ -211,17 +211,7 @@ struct Pretty {
 impl Pretty {
     /// Ends a line (after a comma if `comma`) and indents the next one.
     fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
-        /// A comma, a line break and the indentation of 31 levels.
-        const LINE: &[u8; 64] =
-            b",\n                                                              ";
-        let from = usize::from(!comma);
-        match LINE.get(from..2 + 2 * self.depth) {
-            Some(line) => w.write_all(line),
-            None => {
-                w.write_all(&LINE[from..2])?;
-                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
-            }
-        }
+        super::pretty_json::new_line(w, self.depth, comma)
     }
 
     fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {

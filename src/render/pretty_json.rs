@@ -110,19 +110,30 @@ impl<'a> PrettyJson<'a> {
     }
 
     /// A line break (after a comma if `comma`) and the indentation of the
-    /// current depth, written at once: most of the document is indentation.
+    /// current depth.
     fn break_line(&mut self, comma: bool) {
-        /// A comma, a line break and the indentation of 31 levels.
-        const LINE: &[u8; 64] =
-            b",\n                                                              ";
-        let from = usize::from(!comma);
-        match LINE.get(from..2 + 2 * self.depth) {
-            Some(line) => self.out.extend_from_slice(line),
-            None => {
-                self.out.extend_from_slice(&LINE[from..2]);
-                let indent = 2 * self.depth;
-                self.out.resize(self.out.len() + indent, b' ');
-            }
+        // Writing to a `Vec` does not fail.
+        let _ = new_line(&mut *self.out, self.depth, comma);
+    }
+}
+
+/// Writes a line break (after a comma if `comma`) and the indentation of
+/// `depth` levels, as serde_json's pretty printer does, at once up to 31
+/// levels: most of a pretty document is indentation, and serde_json writes it
+/// two spaces at a time. Used here and by the data downloads' formatter.
+pub(super) fn new_line<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    depth: usize,
+    comma: bool,
+) -> std::io::Result<()> {
+    /// A comma, a line break and the indentation of 31 levels.
+    const LINE: &[u8; 64] = b",\n                                                              ";
+    let from = usize::from(!comma);
+    match LINE.get(from..2 + 2 * depth) {
+        Some(line) => w.write_all(line),
+        None => {
+            w.write_all(&LINE[from..2])?;
+            (0..depth).try_for_each(|_| w.write_all(b"  "))
         }
     }
 }
