@@ -14,7 +14,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::manifest::{self, Entry, MANIFEST_NAME};
+use super::manifest::{self, MANIFEST_NAME};
 use super::place::{remove, Place};
 use super::WriteError;
 
@@ -30,16 +30,16 @@ pub(super) struct Journal {
     pub removes: Vec<String>,
 }
 
-/// Commits the staged site: `existed` says whether an output folder is there.
+/// Commits the staged site with the new manifest's bytes: `existed` says
+/// whether an output folder is there.
 pub(super) fn commit(
     place: &Place,
     existed: bool,
-    manifest: Vec<Entry>,
-    build: Option<serde_json::Value>,
+    manifest: Result<Vec<u8>, serde_json::Error>,
     journal: &Journal,
 ) -> Result<(), WriteError> {
     let staging = place.staging_dir()?;
-    manifest::write(staging, manifest, build)?;
+    manifest::put(staging, manifest)?;
     if !existed {
         return fs::rename(staging, &place.dir).map_err(WriteError::io("move into place", staging));
     }
@@ -121,6 +121,7 @@ fn remove_empty_folders(dir: &Path, rel: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::manifest::Entry;
     use super::*;
 
     #[test]

@@ -92,27 +92,54 @@ pub(super) fn read(file: &Path, shown: &Path) -> Result<Read, WriteError> {
     })
 }
 
+/// The manifest as written: borrowed, so that it can be made beside the
+/// commit's checks without a copy of the entries.
+#[derive(Serialize)]
+struct Written<'a> {
+    generator: String,
+    version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build: Option<&'a serde_json::Value>,
+    files: &'a [Entry],
+}
+
+/// The bytes of a manifest of `entries` (sorted by path) with the build's record.
+pub(super) fn bytes(
+    entries: &[Entry],
+    build: Option<&serde_json::Value>,
+) -> Result<Vec<u8>, serde_json::Error> {
+    debug_assert!(entries.windows(2).all(|w| w[0].path <= w[1].path));
+    let manifest = Written {
+        generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
+        version: VERSION,
+        build,
+        files: entries,
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// Puts manifest `bytes` (or the error of making them) into the folder `dir`.
+pub(super) fn put(dir: &Path, bytes: Result<Vec<u8>, serde_json::Error>) -> Result<(), WriteError> {
+    let file = dir.join(MANIFEST_NAME);
+    let json = bytes.map_err(|e| WriteError::Io {
+        action: "serialise",
+        path: file.clone(),
+        source: e.into(),
+    })?;
+    std::fs::write(&file, json).map_err(WriteError::io("write", &file))
+}
+
 /// Writes a manifest of `entries`, sorted by path, with the build's record, into the folder `dir`.
+#[cfg(test)]
 pub(super) fn write(
     dir: &Path,
     mut entries: Vec<Entry>,
     build: Option<serde_json::Value>,
 ) -> Result<(), WriteError> {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
-        generator: format!("annalist {}", env!("CARGO_PKG_VERSION")),
-        version: VERSION,
-        build,
-        files: entries,
-    };
-    let file = dir.join(MANIFEST_NAME);
-    let mut json = serde_json::to_vec_pretty(&manifest).map_err(|e| WriteError::Io {
-        action: "serialise",
-        path: file.clone(),
-        source: e.into(),
-    })?;
-    json.push(b'\n');
-    std::fs::write(&file, json).map_err(WriteError::io("write", &file))
+    put(dir, bytes(&entries, build.as_ref()))
 }
 
 #[cfg(test)]

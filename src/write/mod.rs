@@ -23,6 +23,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::slice::ParallelSliceMut;
+
 pub use manifest::{content_hash, MANIFEST_NAME};
 
 use manifest::Entry;
@@ -200,27 +202,39 @@ impl SiteWriter {
     /// Moves the staged files into place, removes the previous build's files that
     /// the site no longer has, and writes the manifest.
     pub fn commit(mut self) -> Result<WriteSummary, WriteError> {
-        let entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
-        let paths: Vec<&str> = entries.iter().map(|(e, _)| e.path.as_str()).collect();
-        path::check_set(&paths)?;
-        self.previous.check_conflicts(&paths)?;
-        let removed = self.previous.removed_by(&paths);
+        let mut entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        // By path, as the manifest lists them (check_set refuses a path listed twice).
+        entries.par_sort_unstable_by(|(a, _), (b, _)| a.path.cmp(&b.path));
         let moves: Vec<String> = entries
             .iter()
             .filter(|(_, staged)| *staged)
             .map(|(e, _)| e.path.clone())
             .collect();
-        let summary = WriteSummary {
-            written: moves.len(),
-            unchanged: entries.len() - moves.len(),
-            removed: removed.len(),
-        };
+        let unchanged = entries.len() - moves.len();
         let manifest: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
         let record = self
             .record
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
             .take();
+        // The paths are checked while the manifest's bytes are made: each
+        // takes a few hundredths of a second at 50,000 files, on one core.
+        let previous = &self.previous;
+        let (removed, manifest_bytes) = rayon::join(
+            || {
+                let paths: Vec<&str> = manifest.iter().map(|e| e.path.as_str()).collect();
+                path::check_set(&paths)?;
+                previous.check_conflicts(&paths)?;
+                Ok::<_, WriteError>(previous.removed_by(&paths))
+            },
+            || manifest::bytes(&manifest, record.as_ref()),
+        );
+        let removed = removed?;
+        let summary = WriteSummary {
+            written: moves.len(),
+            unchanged,
+            removed: removed.len(),
+        };
         let same_manifest = moves.is_empty()
             && removed.is_empty()
             && self.previous.same(&manifest)
@@ -237,8 +251,7 @@ impl SiteWriter {
         commit::commit(
             &self.place,
             self.previous.exists(),
-            manifest,
-            record,
+            manifest_bytes,
             &journal,
         )?;
         self.committed = true;

@@ -123,6 +123,9 @@ impl Previous {
 
     /// Refuses a site that writes where someone else's file or folder stands.
     pub fn check_conflicts(&self, paths: &[&str]) -> Result<(), WriteError> {
+        if self.foreign.is_empty() {
+            return Ok(());
+        }
         let new_files: HashSet<&Path> = paths.iter().map(Path::new).collect();
         let new_folders: HashSet<&Path> = paths
             .iter()
@@ -142,6 +145,9 @@ impl Previous {
 
     /// The files of the previous build that the new site (`paths`) no longer has.
     pub fn removed_by(&self, paths: &[&str]) -> Vec<String> {
+        if self.ours.is_empty() {
+            return Vec::new();
+        }
         let new: HashSet<&str> = paths.iter().copied().collect();
         let mut removed: Vec<String> = self
             .ours
