@@ -41,7 +41,7 @@ impl<'a> Registry<'a> {
         let mut names: Vec<(String, Vec<&str>)> =
             names.into_iter().filter(|(n, _)| !n.is_empty()).collect();
         names.sort();
-        let finder = NameFinder::for_registry(names.iter().map(|(n, _)| n.as_str()));
+        let finder = NameFinder::new(names.iter().map(|(n, _)| n.as_str()));
         let (names, owners) = names.into_iter().unzip();
         Registry {
             people: people.iter().map(|p| (p.id.as_str(), p)).collect(),
