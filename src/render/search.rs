@@ -36,7 +36,7 @@ use serde::Serialize;
 
 use super::cards::{one_line, Cards};
 use super::site::{quote_title, root_for, RenderError};
-use super::templates::Templates;
+use super::templates::{Templates, PAGE_BYTES};
 use super::views::{PageMeta, SiteView};
 use crate::anchor::text::{first_words, visible_text};
 use crate::diagnostics::Diagnostic;
@@ -549,7 +549,7 @@ fn search_page(
         merged,
         records,
     };
-    let bytes = templates.render("search.html", site, &meta, "search", &search)?;
+    let bytes = templates.render("search.html", site, &meta, "search", &search, PAGE_BYTES)?;
     Ok(OutputFile {
         path: format!("{PAGE}index.html"),
         bytes,

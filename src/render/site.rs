@@ -13,7 +13,7 @@ use super::cards::{display_date, iso_date, one_line, Cards};
 use super::highlight::{stylesheet, Highlighter};
 use super::marks::{inline_markdown, story_marks};
 use super::sitemap::{self, LastChanges};
-use super::templates::Templates;
+use super::templates::{Templates, PAGE_BYTES};
 use super::views::*;
 use super::{feeds, jsonld};
 use crate::anchor::text::{count_words, push_one_line, visible_text, words};
@@ -30,6 +30,10 @@ pub const STORIES_PER_PAGE: usize = 30;
 pub const QUOTES_PER_PAGE: usize = 50;
 /// Items in each list of the home page.
 const HOME_ITEMS: usize = 8;
+
+/// Room made for a person's page: 40 KB for most in a large archive, 120 KB
+/// at most (each list is cut at `PERSON_LIST_LIMIT`).
+const PERSON_PAGE_BYTES: usize = 64 * 1024;
 
 /// What rendering made, besides the files it handed to the sink.
 #[derive(Debug, Clone, Copy, Default)]
@@ -567,9 +571,21 @@ impl Renderer<'_> {
         key: &'static str,
         value: &V,
     ) -> Result<OutputFile, Diagnostic> {
+        self.page_in(template, meta, key, value, PAGE_BYTES)
+    }
+
+    /// A page expected to take about `room` bytes.
+    fn page_in<V: serde::Serialize>(
+        &self,
+        template: &str,
+        meta: PageMeta,
+        key: &'static str,
+        value: &V,
+        room: usize,
+    ) -> Result<OutputFile, Diagnostic> {
         let bytes = self
             .templates
-            .render(template, &self.site, &meta, key, value)?;
+            .render(template, &self.site, &meta, key, value, room)?;
         let path = if meta.kind == "404" {
             "404.html".to_string()
         } else {
@@ -749,7 +765,9 @@ impl Renderer<'_> {
             anchored_link_count: entry.links_out.iter().filter(|l| l.span.is_some()).count(),
             card,
         };
-        self.page("story.html", meta, "story", &story)
+        // The text and its marks, then the lists and the layout around them.
+        let room = story.html.len() + PAGE_BYTES;
+        self.page_in("story.html", meta, "story", &story, room)
     }
 
     fn people_index(&self) -> Result<OutputFile, Diagnostic> {
@@ -854,7 +872,8 @@ impl Renderer<'_> {
             activity,
             card,
         };
-        self.page("person.html", meta, "person", &person)
+        // A person's page lists up to 30 stories and quotes of each kind.
+        self.page_in("person.html", meta, "person", &person, PERSON_PAGE_BYTES)
     }
 
     fn appearances(&self, stories: &[(StoryId, usize)]) -> Vec<StoryAppearance> {

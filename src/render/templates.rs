@@ -28,8 +28,9 @@ pub const REQUIRED: &[&str] = &[
     "404.html",
 ];
 
-/// Room made for a page before it is rendered: most pages fit.
-const PAGE_BYTES: usize = 16 * 1024;
+/// Room made for a page before it is rendered, unless told otherwise: most
+/// pages fit (a quote's page is some 6 KB).
+pub const PAGE_BYTES: usize = 16 * 1024;
 
 /// Compiled templates.
 #[derive(Debug)]
@@ -75,7 +76,9 @@ impl Templates {
     /// Renders template `name` with `site`, `page` and one more named value,
     /// into the bytes of the page: Tera writes UTF-8, and a page goes to a
     /// file as bytes, so they are not checked again on the way (that check was
-    /// a hundredth of a build).
+    /// a hundredth of a build). `room` is the bytes the page is expected to
+    /// take ([`PAGE_BYTES`] if unknown): a page that outgrows its room is
+    /// copied into twice the room, and again.
     pub fn render<V: Serialize>(
         &self,
         name: &str,
@@ -83,12 +86,13 @@ impl Templates {
         page: &impl Serialize,
         key: &'static str,
         value: &V,
+        room: usize,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut context = Context::new();
         context.insert("site", site);
         context.insert("page", page);
         context.insert(key, value);
-        let mut bytes = Vec::with_capacity(PAGE_BYTES);
+        let mut bytes = Vec::with_capacity(room);
         self.tera
             .render_to(name, &context, &mut bytes)
             .map_err(|err| template_error(&self.sources, &err))?;
