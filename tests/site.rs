@@ -234,7 +234,7 @@ fn an_archive_template_overrides_the_themes() {
 /// every link of the site resolves under a sub-path. A second build of the same
 /// archive writes nothing.
 #[test]
-fn long_person_lists_are_paginated_and_an_unchanged_rebuild_writes_nothing() {
+fn long_person_and_speaker_lists_are_paginated_and_an_unchanged_rebuild_writes_nothing() {
     #[allow(dead_code)]
     #[path = "../examples/gen_archive/generate.rs"]
     mod generate;
@@ -294,6 +294,57 @@ fn long_person_lists_are_paginated_and_an_unchanged_rebuild_writes_nothing() {
         total,
         "every story listed once across the pages"
     );
+
+    // The quotes grouped by speaker come in pages too, each quote on one of
+    // them, and the index on the first page leads to each speaker's group.
+    let quotes = model.quotes.len();
+    let pages = quotes.div_ceil(annalist::render::site::SPEAKER_QUOTES_PER_PAGE);
+    assert!(pages > 1, "{quotes} quotes fit on one page");
+    let page_file = |n: usize| {
+        if n == 1 {
+            site.join("quotes/by-speaker/index.html")
+        } else {
+            site.join(format!("quotes/by-speaker/page/{n}/index.html"))
+        }
+    };
+    let mut on_pages = 0;
+    let mut every = std::collections::BTreeSet::new();
+    for n in 1..=pages {
+        let html = read(page_file(n));
+        let here: std::collections::BTreeSet<String> = html::attr_values(&html, "href")
+            .into_iter()
+            .filter_map(|h| {
+                let id = h.trim_start_matches("../").strip_prefix("quotes/")?;
+                let id = id.strip_suffix('/')?;
+                (!id.is_empty() && !id.contains('/') && id != "by-speaker").then(|| id.to_string())
+            })
+            .collect();
+        on_pages += here.len();
+        every.extend(here);
+    }
+    assert_eq!((on_pages, every.len()), (quotes, quotes));
+    assert!(!site
+        .join(format!("quotes/by-speaker/page/{}/index.html", pages + 1))
+        .exists());
+    let first = read(page_file(1));
+    let jumps: Vec<String> = html::attr_values(&first, "href")
+        .into_iter()
+        .filter(|h| h.contains("#s-"))
+        .collect();
+    assert!(jumps.len() > 10, "{} speakers in the index", jumps.len());
+    for jump in &jumps {
+        let (path, anchor) = jump.split_once('#').unwrap();
+        let target = if path.is_empty() {
+            first.clone()
+        } else {
+            let from_root = path.trim_start_matches("../");
+            read(site.join(from_root).join("index.html"))
+        };
+        assert!(
+            target.contains(&format!("id=\"{anchor}\"")),
+            "{jump}: no group there"
+        );
+    }
 
     let (_, broken) = crawl(&url::Url::parse(&base).unwrap(), "/sub/");
     assert!(

@@ -28,6 +28,10 @@ use crate::write::{OutputFile, Sink, WriteError};
 pub const STORIES_PER_PAGE: usize = 30;
 /// Quotes on one page of `/quotes/`.
 pub const QUOTES_PER_PAGE: usize = 50;
+/// Quotes on one page of `/quotes/by-speaker/`: more than `/quotes/` shows,
+/// since a speaker's quotes are read together (the page was one file of
+/// 17 MB for 25,000 quotes).
+pub const SPEAKER_QUOTES_PER_PAGE: usize = 100;
 /// Items in each list of the home page.
 const HOME_ITEMS: usize = 8;
 
@@ -139,7 +143,7 @@ pub fn render_site(
         out.put_all(r.story_lists(None))?;
         out.put(r.people_index())?;
         out.put_all(r.quote_lists(None))?;
-        out.put(r.quotes_by_speaker())?;
+        out.put_all(r.quotes_by_speaker(None))?;
         out.put(r.tags_index())?;
         out.put(r.timeline())?;
         out.put_all(r.cards.tags.keys().map(|slug| r.tag(slug)))?;
@@ -448,7 +452,8 @@ impl PageRenderer {
             }
             ["quotes"] => r.quote_lists(Some(1)).pop(),
             ["quotes", "page", n] => r.quote_lists(Some(page_number(n)?)).pop(),
-            ["quotes", "by-speaker"] => Some(r.quotes_by_speaker()),
+            ["quotes", "by-speaker"] => r.quotes_by_speaker(Some(1)).pop(),
+            ["quotes", "by-speaker", "page", n] => r.quotes_by_speaker(Some(page_number(n)?)).pop(),
             ["quotes", id] => archive.quote_ids.get(*id).map(|&id| {
                 let story = &archive.stories[archive.quotes[id.0].story.0].story;
                 r.quote(id, &archive.visible_text(story))
@@ -505,7 +510,11 @@ impl PageRenderer {
             }
         }
         paths.extend(pages(archive.quotes.len(), QUOTES_PER_PAGE, "quotes/"));
-        paths.push("quotes/by-speaker/index.html".into());
+        paths.extend(pages(
+            archive.quotes.len(),
+            SPEAKER_QUOTES_PER_PAGE,
+            "quotes/by-speaker/",
+        ));
         paths.extend(self.cards.quotes.iter().map(|c| index(&c.path)));
         paths.push("tags/index.html".into());
         paths.push("timeline/index.html".into());
@@ -1011,7 +1020,8 @@ impl Renderer<'_> {
             .collect()
     }
 
-    fn quotes_by_speaker(&self) -> Result<OutputFile, Diagnostic> {
+    /// The pages of `/quotes/by-speaker/` (only page `only`, if given).
+    fn quotes_by_speaker(&self, only: Option<usize>) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut groups: BTreeMap<(bool, String, String), Vec<QuoteId>> = BTreeMap::new();
         for id in self.quotes_newest_first() {
             let card = &self.cards.quotes[id.0];
@@ -1022,28 +1032,81 @@ impl Renderer<'_> {
             );
             groups.entry(key).or_default().push(id);
         }
-        let speakers: Vec<SpeakerQuotes> = groups
-            .into_values()
+        let groups: Vec<Vec<QuoteId>> = groups.into_values().collect();
+        let anchors: Vec<String> = groups
+            .iter()
             .enumerate()
-            .map(|(i, ids)| {
-                let speaker = self.cards.quotes[ids[0].0].speaker.clone();
-                let anchor = match &self.archive.quotes[ids[0].0].quote.speaker {
+            .map(
+                |(i, ids)| match &self.archive.quotes[ids[0].0].quote.speaker {
                     Speaker::Person(id) => format!("s-{id}"),
                     Speaker::Unnamed(_) => format!("s-unnamed-{}", i + 1),
-                };
-                SpeakerQuotes {
-                    speaker,
-                    anchor,
-                    quotes: ids.iter().map(|q| self.cards.quotes[q.0].clone()).collect(),
-                }
-            })
+                },
+            )
             .collect();
-        self.page(
-            "quotes_by_speaker.html",
-            self.meta("speakers", "Quotes by speaker", "", "quotes/by-speaker/"),
-            "speakers",
-            &speakers,
-        )
+        let speaker = |group: usize| self.cards.quotes[groups[group][0].0].speaker.clone();
+        // Every quote in the order shown, with its group; and where each group starts.
+        let ordered: Vec<(usize, QuoteId)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, ids)| ids.iter().map(move |&q| (g, q)))
+            .collect();
+        let mut starts = Vec::with_capacity(groups.len());
+        let mut at = 0;
+        for ids in &groups {
+            starts.push(at);
+            at += ids.len();
+        }
+        let first = "quotes/by-speaker/";
+        paginate(ordered.len(), SPEAKER_QUOTES_PER_PAGE, first)
+            .into_iter()
+            .filter(|(_, pager, _)| only.is_none_or(|n| n == pager.current))
+            .map(|(range, pager, path)| {
+                let index = if pager.current == 1 {
+                    (0..groups.len())
+                        .map(|g| SpeakerEntry {
+                            speaker: speaker(g),
+                            anchor: anchors[g].clone(),
+                            count: groups[g].len(),
+                            path: page_path(first, starts[g] / SPEAKER_QUOTES_PER_PAGE + 1),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let mut speakers: Vec<SpeakerQuotes> = Vec::new();
+                let mut last = None;
+                for &(g, q) in &ordered[range.clone()] {
+                    let card = self.cards.quotes[q.0].clone();
+                    match speakers.last_mut() {
+                        Some(group) if last == Some(g) => group.quotes.push(card),
+                        _ => speakers.push(SpeakerQuotes {
+                            speaker: speaker(g),
+                            anchor: anchors[g].clone(),
+                            quotes: vec![card],
+                            count: groups[g].len(),
+                            continued: starts[g] < range.start,
+                        }),
+                    }
+                    last = Some(g);
+                }
+                let title = if pager.current == 1 {
+                    "Quotes by speaker".to_string()
+                } else {
+                    format!("Quotes by speaker, page {}", pager.current)
+                };
+                let list = SpeakerList {
+                    index,
+                    speakers,
+                    pager,
+                };
+                self.page(
+                    "quotes_by_speaker.html",
+                    self.meta("speakers", &title, "", &path),
+                    "list",
+                    &list,
+                )
+            })
+            .collect()
     }
 
     /// A quote's page; `text` is its story's visible text.
@@ -1180,13 +1243,7 @@ fn paginate(
     first: &str,
 ) -> Vec<(std::ops::Range<usize>, Pager, String)> {
     let total = count.div_ceil(per_page).max(1);
-    let path_of = |n: usize| {
-        if n == 1 {
-            first.to_string()
-        } else {
-            format!("{first}page/{n}/")
-        }
-    };
+    let path_of = |n: usize| page_path(first, n);
     (1..=total)
         .map(|n| {
             let range = (n - 1) * per_page..(n * per_page).min(count);
@@ -1208,6 +1265,15 @@ fn paginate(
             (range, pager, path_of(n))
         })
         .collect()
+}
+
+/// The path of page `n` (from 1) of a list whose first page is at `first`.
+fn page_path(first: &str, n: usize) -> String {
+    if n == 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
 }
 
 /// Pages linked from page `current` of `total`: the first, the last and

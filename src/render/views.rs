@@ -459,15 +459,46 @@ pub struct QuoteList {
     pub pager: Pager,
 }
 
-/// One speaker's quotes; `quotes_by_speaker.html` gets a list of these as `speakers`.
+/// One page of every quote grouped by speaker; `quotes_by_speaker.html` gets
+/// it as `list`. A long list is cut into pages like the others, a speaker's
+/// group going on over the next page where it must.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerList {
+    /// Every speaker, with the page their group starts on: on the first page
+    /// only (empty on the others).
+    pub index: Vec<SpeakerEntry>,
+    /// The speakers' groups on this page.
+    pub speakers: Vec<SpeakerQuotes>,
+    /// Where this page is among the others.
+    pub pager: Pager,
+}
+
+/// A speaker in the index of `/quotes/by-speaker/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerEntry {
+    /// Who.
+    pub speaker: Shown<SpeakerRef>,
+    /// The anchor id of their group (`s-ID`).
+    pub anchor: String,
+    /// How many quotes they have.
+    pub count: usize,
+    /// The page their group starts on (`quotes/by-speaker/page/3/`).
+    pub path: String,
+}
+
+/// One speaker's quotes on a page of `/quotes/by-speaker/`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpeakerQuotes {
     /// Who.
     pub speaker: Shown<SpeakerRef>,
     /// An anchor id for this group (`s-ID`).
     pub anchor: String,
-    /// Their quotes, newest first.
+    /// Their quotes on this page, newest first.
     pub quotes: Vec<Shown<QuoteCard>>,
+    /// How many quotes they have in all.
+    pub count: usize,
+    /// Whether the group started on an earlier page.
+    pub continued: bool,
 }
 
 /// People whose names sort under one letter; `people.html` gets a list of these as `letters`.
