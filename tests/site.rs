@@ -346,6 +346,36 @@ fn long_person_and_speaker_lists_are_paginated_and_an_unchanged_rebuild_writes_n
         );
     }
 
+    // A tag's stories come in pages of the stories list's length.
+    let mut tags: BTreeMap<String, usize> = BTreeMap::new();
+    for story in &model.stories {
+        for tag in &story.story.story.front.tags {
+            *tags.entry(annalist::load::slugify(tag)).or_default() += 1;
+        }
+    }
+    let (slug, &count) = tags.iter().max_by_key(|(_, n)| **n).unwrap();
+    let per_page = annalist::render::site::STORIES_PER_PAGE;
+    assert!(count > per_page, "the biggest tag has {count} stories");
+    let mut tagged = std::collections::BTreeSet::new();
+    for n in 1..=count.div_ceil(per_page) {
+        let path = if n == 1 {
+            format!("tags/{slug}/index.html")
+        } else {
+            format!("tags/{slug}/page/{n}/index.html")
+        };
+        let html = read(site.join(path));
+        tagged.extend(
+            html::attr_values(&html, "href")
+                .into_iter()
+                .filter_map(|h| {
+                    let slug = h.trim_start_matches("../").strip_prefix("stories/")?;
+                    let slug = slug.strip_suffix('/')?;
+                    (!slug.is_empty() && !slug.contains('/')).then(|| slug.to_string())
+                }),
+        );
+    }
+    assert_eq!(tagged.len(), count, "every story of the tag, once");
+
     let (_, broken) = crawl(&url::Url::parse(&base).unwrap(), "/sub/");
     assert!(
         broken.is_empty(),

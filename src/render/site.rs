@@ -146,7 +146,7 @@ pub fn render_site(
         out.put_all(r.quotes_by_speaker(None))?;
         out.put(r.tags_index())?;
         out.put(r.timeline())?;
-        out.put_all(r.cards.tags.keys().map(|slug| r.tag(slug)))?;
+        out.put_all(r.cards.tags.keys().flat_map(|slug| r.tag(slug, None)))?;
         out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
         out.put(r.not_found())
     };
@@ -459,7 +459,10 @@ impl PageRenderer {
                 r.quote(id, &archive.visible_text(story))
             }),
             ["tags"] => Some(r.tags_index()),
-            ["tags", slug] => self.cards.tags.contains_key(*slug).then(|| r.tag(slug)),
+            ["tags", slug] if self.cards.tags.contains_key(*slug) => r.tag(slug, Some(1)).pop(),
+            ["tags", slug, "page", n] if self.cards.tags.contains_key(*slug) => {
+                r.tag(slug, Some(page_number(n)?)).pop()
+            }
             ["timeline"] => Some(r.timeline()),
             [name] => archive
                 .pages
@@ -518,12 +521,13 @@ impl PageRenderer {
         paths.extend(self.cards.quotes.iter().map(|c| index(&c.path)));
         paths.push("tags/index.html".into());
         paths.push("timeline/index.html".into());
-        paths.extend(
-            self.cards
-                .tags
-                .keys()
-                .map(|slug| format!("tags/{slug}/index.html")),
-        );
+        for (slug, (_, stories)) in self.cards.tags.iter() {
+            paths.extend(pages(
+                stories.len(),
+                STORIES_PER_PAGE,
+                &format!("tags/{slug}/"),
+            ));
+        }
         paths.extend(
             archive
                 .pages
@@ -1163,18 +1167,34 @@ impl Renderer<'_> {
         )
     }
 
-    fn tag(&self, slug: &str) -> Result<OutputFile, Diagnostic> {
+    /// The pages of a tag, [`STORIES_PER_PAGE`] stories each (only page
+    /// `only`, if given).
+    fn tag(&self, slug: &str, only: Option<usize>) -> Vec<Result<OutputFile, Diagnostic>> {
         let (name, stories) = &self.cards.tags[slug];
-        let tag = TagPage {
-            name: name.clone(),
-            stories: stories
-                .iter()
-                .map(|s| self.cards.stories[s.0].clone())
-                .collect(),
-        };
-        let mut meta = self.meta("tag", &format!("Tag: {name}"), "", &format!("tags/{slug}/"));
-        meta.feed = feeds::tag_feed(&self.archive.config, slug);
-        self.page("tag.html", meta, "tag", &tag)
+        let first = format!("tags/{slug}/");
+        paginate(stories.len(), STORIES_PER_PAGE, &first)
+            .into_iter()
+            .filter(|(_, pager, _)| only.is_none_or(|n| n == pager.current))
+            .map(|(range, pager, path)| {
+                let title = if pager.current == 1 {
+                    format!("Tag: {name}")
+                } else {
+                    format!("Tag: {name}, page {}", pager.current)
+                };
+                let tag = TagPage {
+                    name: name.clone(),
+                    stories: stories[range]
+                        .iter()
+                        .map(|s| self.cards.stories[s.0].clone())
+                        .collect(),
+                    count: stories.len(),
+                    pager,
+                };
+                let mut meta = self.meta("tag", &title, "", &path);
+                meta.feed = feeds::tag_feed(&self.archive.config, slug);
+                self.page("tag.html", meta, "tag", &tag)
+            })
+            .collect()
     }
 
     fn content_page(&self, page: &crate::load::PageFile) -> Result<OutputFile, Diagnostic> {

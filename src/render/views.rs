@@ -526,8 +526,12 @@ pub struct TagCard {
 pub struct TagPage {
     /// The tag as written.
     pub name: String,
-    /// Its stories, newest first.
+    /// Its stories on this page, newest first.
     pub stories: Vec<Shown<StoryCard>>,
+    /// How many stories it has in all.
+    pub count: usize,
+    /// Where this page is among the others.
+    pub pager: Pager,
 }
 
 /// The home page; given to `index.html` as `home`.
