@@ -30,7 +30,8 @@ for n in $SIZES; do
     dir="$WORK/$n"
     out="$OUT/$n"
     mkdir -p "$out"
-    if [ ! -d "$dir/archive" ]; then
+    if [ ! -d "$dir/archive" ] || [ ! -d "$dir/hugo" ]; then
+        rm -rf "$dir/archive" "$dir/hugo" "$dir/archive-nosearch"
         mkdir -p "$dir"
         target/release/examples/gen_archive --stories "$n" --seed 1 --out "$dir/archive" --hugo "$dir/hugo" >/dev/null
     fi
@@ -55,7 +56,12 @@ for n in $SIZES; do
     # The same archive with search turned off: what the search index costs.
     if [ ! -d "$dir/archive-nosearch" ]; then
         cp -r "$dir/archive" "$dir/archive-nosearch"
-        printf '\n[search]\nenabled = false\n' >>"$dir/archive-nosearch/archive.toml"
+        toml="$dir/archive-nosearch/archive.toml"
+        if grep -q '^\[search\]' "$toml"; then
+            sed -i '/^\[search\]/,/^\[/ s/^enabled *=.*/enabled = false/' "$toml"
+        else
+            printf '\n[search]\nenabled = false\n' >>"$toml"
+        fi
     fi
     # Without search, then Hugo, in turn: the machine's speed drifts over
     # minutes, and alternating keeps the two tools' runs side by side.

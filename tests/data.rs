@@ -445,14 +445,16 @@ fn charts_are_well_formed_and_the_timeline_has_a_bar_for_every_month() {
                 (per_story - *unit.get_or_insert(per_story)).abs() < 0.02,
                 "{month:?}: heights are proportional"
             );
+            // The month's stories are on its year's page, next to the overview.
             let anchor = format!("m-{}-{:02}", month.0, month.1);
             assert_eq!(
                 link.unwrap().attribute("href"),
-                Some(format!("#{anchor}").as_str())
+                Some(format!("{}/#{anchor}", month.0).as_str())
             );
+            let year = read(site.join(format!("timeline/{}/index.html", month.0)));
             assert!(
-                page.contains(&format!("id=\"{anchor}\"")),
-                "{anchor} is on the page"
+                year.contains(&format!("id=\"{anchor}\"")),
+                "{anchor} is on its year's page"
             );
         }
         month = if month.1 == 12 {

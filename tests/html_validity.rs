@@ -95,7 +95,8 @@ fn the_pages_of_a_large_archive_pass_the_nu_html_checker() {
                 .iter()
                 .any(|l| rel.starts_with("people/") && rel.contains(l));
             let pager_page = rel.contains("page/");
-            under_person_list || pager_page || rel.matches('/').count() <= 1
+            let timeline = rel.starts_with("timeline/");
+            under_person_list || pager_page || timeline || rel.matches('/').count() <= 1
         })
         .collect();
     pages.sort();

@@ -398,8 +398,9 @@ pub fn ranking_svg(rows: &[RankRow]) -> Option<String> {
     Some(svg)
 }
 
-/// The `/timeline/` page: the chart, its numbers, and the stories by year and month.
-pub fn timeline_page(archive: &Archive, cards: &Cards) -> TimelinePage {
+/// The timeline's pages by path: the overview (`timeline/`: the chart, its
+/// numbers and the years), then a page per year with its stories by month.
+pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, TimelinePage)> {
     let mut by_month: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
     // Stories are newest first: walk them backwards for oldest first.
     for (i, entry) in archive.stories.iter().enumerate().rev() {
@@ -407,11 +408,13 @@ pub fn timeline_page(archive: &Archive, cards: &Cards) -> TimelinePage {
         by_month.entry(month).or_default().push(i);
     }
     let (Some(&first), Some(&last)) = (by_month.keys().next(), by_month.keys().next_back()) else {
-        return TimelinePage {
+        let empty = TimelinePage {
             chart_svg: None,
             months: Vec::new(),
             years: Vec::new(),
+            year: None,
         };
+        return vec![(TIMELINE.to_string(), empty)];
     };
     let bars: Vec<MonthBar> = month_range(first, last)
         .into_iter()
@@ -420,7 +423,8 @@ pub fn timeline_page(archive: &Archive, cards: &Cards) -> TimelinePage {
             MonthBar {
                 month,
                 count,
-                href: (count > 0).then(|| format!("#{}", month_anchor(month))),
+                // From the overview, `timeline/`: the month on its year's page.
+                href: (count > 0).then(|| format!("{}/#{}", month.year, month_anchor(month))),
             }
         })
         .collect();
@@ -440,12 +444,20 @@ pub fn timeline_page(archive: &Archive, cards: &Cards) -> TimelinePage {
             _ => years.push(TimelineYear {
                 year: month.year.to_string(),
                 anchor: format!("y-{}", month.year),
+                path: year_path(month.year),
                 count: stories.len(),
                 months: vec![entry],
             }),
         }
     }
-    TimelinePage {
+    let listed: Vec<TimelineYear> = years
+        .iter()
+        .map(|y| TimelineYear {
+            months: Vec::new(),
+            ..y.clone()
+        })
+        .collect();
+    let overview = TimelinePage {
         chart_svg: timeline_svg(&bars),
         months: bars
             .iter()
@@ -454,10 +466,46 @@ pub fn timeline_page(archive: &Archive, cards: &Cards) -> TimelinePage {
                 name: bar.month.name(),
                 count: bar.count,
                 anchor: (bar.count > 0).then(|| month_anchor(bar.month)),
+                path: (bar.count > 0).then(|| year_path(bar.month.year)),
             })
             .collect(),
-        years,
-    }
+        years: listed.clone(),
+        year: None,
+    };
+    let mut pages = vec![(TIMELINE.to_string(), overview)];
+    pages.extend(years.into_iter().map(|year| {
+        let page = TimelinePage {
+            chart_svg: None,
+            months: Vec::new(),
+            years: listed.clone(),
+            year: Some(year),
+        };
+        (
+            page.year
+                .as_ref()
+                .map_or_else(String::new, |y| y.path.clone()),
+            page,
+        )
+    }));
+    pages
+}
+
+/// The path of the timeline's overview.
+pub const TIMELINE: &str = "timeline/";
+
+/// The path of a year's page of the timeline: `timeline/2025/`.
+pub fn year_path(year: i32) -> String {
+    format!("{TIMELINE}{year}/")
+}
+
+/// The years the timeline has a page for (those with stories), oldest first.
+pub fn timeline_years(archive: &Archive) -> Vec<i32> {
+    let years: std::collections::BTreeSet<i32> = archive
+        .stories
+        .iter()
+        .map(|entry| Month::of(entry.story.story.front.date.day).year)
+        .collect();
+    years.into_iter().collect()
 }
 
 /// The id of a month's section on the timeline page: `m-2025-03`.

@@ -145,7 +145,7 @@ pub fn render_site(
         out.put_all(r.quote_lists(None))?;
         out.put_all(r.quotes_by_speaker(None))?;
         out.put(r.tags_index())?;
-        out.put(r.timeline())?;
+        out.put_all(r.timeline(None))?;
         out.put_all(r.cards.tags.keys().flat_map(|slug| r.tag(slug, None)))?;
         out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
         out.put(r.not_found())
@@ -463,7 +463,8 @@ impl PageRenderer {
             ["tags", slug, "page", n] if self.cards.tags.contains_key(*slug) => {
                 r.tag(slug, Some(page_number(n)?)).pop()
             }
-            ["timeline"] => Some(r.timeline()),
+            ["timeline"] => r.timeline(Some(super::charts::TIMELINE)).pop(),
+            ["timeline", year] => r.timeline(Some(&format!("timeline/{year}/"))).pop(),
             [name] => archive
                 .pages
                 .iter()
@@ -521,6 +522,11 @@ impl PageRenderer {
         paths.extend(self.cards.quotes.iter().map(|c| index(&c.path)));
         paths.push("tags/index.html".into());
         paths.push("timeline/index.html".into());
+        paths.extend(
+            super::charts::timeline_years(archive)
+                .into_iter()
+                .map(|year| index(&super::charts::year_path(year))),
+        );
         for (slug, (_, stories)) in self.cards.tags.iter() {
             paths.extend(pages(
                 stories.len(),
@@ -975,11 +981,27 @@ impl Renderer<'_> {
         pages
     }
 
-    fn timeline(&self) -> Result<OutputFile, Diagnostic> {
-        let timeline = super::charts::timeline_page(self.archive, self.cards);
-        let description = "Every story by year and month, with the number of stories per month.";
-        let meta = self.meta("timeline", "Timeline", description, "timeline/");
-        self.page("timeline.html", meta, "timeline", &timeline)
+    /// The timeline's pages (only the one at path `only`, if given).
+    fn timeline(&self, only: Option<&str>) -> Vec<Result<OutputFile, Diagnostic>> {
+        super::charts::timeline_pages(self.archive, self.cards)
+            .into_iter()
+            .filter(|(path, _)| only.is_none_or(|p| p == path))
+            .map(|(path, timeline)| {
+                let (title, description) = match &timeline.year {
+                    None => (
+                        "Timeline".to_string(),
+                        "Every month of the archive with its number of stories, and a page for each year."
+                            .to_string(),
+                    ),
+                    Some(year) => (
+                        format!("Timeline: {}", year.year),
+                        format!("The stories of {} by month.", year.year),
+                    ),
+                };
+                let meta = self.meta("timeline", &title, &description, &path);
+                self.page("timeline.html", meta, "timeline", &timeline)
+            })
+            .collect()
     }
 
     fn quotes_newest_first(&self) -> Vec<QuoteId> {

@@ -547,15 +547,20 @@ pub struct HomePage {
     pub chart_svg: Option<String>,
 }
 
-/// The timeline; given to `timeline.html` as `timeline`.
+/// A page of the timeline; given to `timeline.html` as `timeline`. The
+/// timeline is an overview (`/timeline/`: the chart, the months' numbers and
+/// the years) and a page per year (`/timeline/YYYY/`: its months' stories),
+/// so that no page lists every story of the archive.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelinePage {
-    /// Stories per month as an SVG bar chart (print with `| safe`), if there are stories.
+    /// Stories per month as an SVG bar chart (print with `| safe`), on the overview, if there are stories.
     pub chart_svg: Option<String>,
-    /// The chart's numbers: every month from the first story to the last, oldest first.
+    /// The chart's numbers: every month from the first story to the last, oldest first (on the overview; empty on a year's page).
     pub months: Vec<MonthCount>,
-    /// The years with stories, oldest first, each with its months that have stories.
+    /// The years with stories, oldest first (their `months` are empty: a year's are on its page).
     pub years: Vec<TimelineYear>,
+    /// On a year's page, that year with its months' stories; `null` on the overview.
+    pub year: Option<TimelineYear>,
 }
 
 /// How many stories one month has (a bar of the timeline chart).
@@ -567,8 +572,10 @@ pub struct MonthCount {
     pub name: String,
     /// Stories published that month.
     pub count: usize,
-    /// The id of the month's section on the timeline page (`m-2025-03`), or `null` when it has no stories.
+    /// The id of the month's section on its year's page (`m-2025-03`), or `null` when it has no stories.
     pub anchor: Option<String>,
+    /// Its year's page (`timeline/2025/`), or `null` when it has no stories.
+    pub path: Option<String>,
 }
 
 /// A year of the timeline.
@@ -578,6 +585,8 @@ pub struct TimelineYear {
     pub year: String,
     /// The id of its section (`y-2025`).
     pub anchor: String,
+    /// Its page (`timeline/2025/`).
+    pub path: String,
     /// Stories published that year.
     pub count: usize,
     /// Its months with stories, oldest first.
