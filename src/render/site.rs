@@ -32,6 +32,8 @@ pub const QUOTES_PER_PAGE: usize = 50;
 /// since a speaker's quotes are read together (the page was one file of
 /// 17 MB for 25,000 quotes).
 pub const SPEAKER_QUOTES_PER_PAGE: usize = 100;
+/// People on one page of `/people/`.
+pub const PEOPLE_PER_PAGE: usize = 200;
 /// Items in each list of the home page.
 const HOME_ITEMS: usize = 8;
 
@@ -141,7 +143,7 @@ pub fn render_site(
     let lists = || -> Result<(), WriteError> {
         out.put(r.home())?;
         out.put_all(r.story_lists(None))?;
-        out.put(r.people_index())?;
+        out.put_all(r.people_index(None))?;
         out.put_all(r.quote_lists(None))?;
         out.put_all(r.quotes_by_speaker(None))?;
         out.put(r.tags_index())?;
@@ -440,7 +442,11 @@ impl PageRenderer {
                 .story_ids
                 .get(*slug)
                 .map(|&id| r.story(id, &archive.visible_text(&archive.stories[id.0].story))),
-            ["people"] => Some(r.people_index()),
+            ["people"] => r.people_index(Some(1)).pop(),
+            // Before a person's lists: a person may have the id `page`.
+            ["people", "page", n] if page_number(n).is_some() => {
+                r.people_index(Some(page_number(n)?)).pop()
+            }
             ["people", id] => archive.person_ids.get(*id).map(|&id| r.person(id)),
             ["people", id, kind] => {
                 let &id = archive.person_ids.get(*id)?;
@@ -499,7 +505,7 @@ impl PageRenderer {
         };
         paths.extend(pages(archive.stories.len(), STORIES_PER_PAGE, "stories/"));
         paths.extend(self.cards.stories.iter().map(|c| index(&c.path)));
-        paths.push("people/index.html".into());
+        paths.extend(pages(self.cards.people.len(), PEOPLE_PER_PAGE, "people/"));
         paths.extend(self.cards.people.iter().map(|c| index(&c.path)));
         for (entry, card) in archive.people.iter().zip(self.cards.people.iter()) {
             let more = person_more(entry, &card.path);
@@ -789,10 +795,11 @@ impl Renderer<'_> {
         self.page_in("story.html", meta, "story", &story, room)
     }
 
-    fn people_index(&self) -> Result<OutputFile, Diagnostic> {
+    /// The pages of `/people/` (only page `only`, if given).
+    fn people_index(&self, only: Option<usize>) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut people: Vec<&Shown<PersonCard>> = self.cards.people.iter().collect();
         people.sort_by_key(|p| (p.name.to_lowercase(), p.id.clone()));
-        let mut letters: Vec<Letter> = Vec::new();
+        let mut groups: Vec<(String, Vec<&Shown<PersonCard>>)> = Vec::new();
         for person in people {
             let letter = person
                 .name
@@ -800,20 +807,57 @@ impl Renderer<'_> {
                 .find(|c| c.is_alphabetic())
                 .filter(char::is_ascii_alphabetic)
                 .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-            match letters.last_mut() {
-                Some(last) if last.letter == letter => last.people.push(person.clone()),
-                _ => letters.push(Letter {
-                    letter,
-                    people: vec![person.clone()],
-                }),
+            match groups.last_mut() {
+                Some((last, people)) if *last == letter => people.push(person),
+                _ => groups.push((letter, vec![person])),
             }
         }
-        self.page(
-            "people.html",
-            self.meta("people", "People", "", "people/"),
-            "letters",
-            &letters,
-        )
+        let anchor =
+            |letter: &str| format!("letter-{}", if letter == "#" { "other" } else { letter });
+        let sizes: Vec<usize> = groups.iter().map(|(_, people)| people.len()).collect();
+        let (pages, start_paths) = paginate_groups(&sizes, PEOPLE_PER_PAGE, "people/");
+        let index: Vec<LetterEntry> = groups
+            .iter()
+            .zip(start_paths)
+            .map(|((letter, people), path)| LetterEntry {
+                letter: letter.clone(),
+                anchor: anchor(letter),
+                count: people.len(),
+                path,
+            })
+            .collect();
+        pages
+            .into_iter()
+            .filter(|page| only.is_none_or(|n| n == page.pager.current))
+            .map(|GroupedPage { pager, path, parts }| {
+                let title = if pager.current == 1 {
+                    "People".to_string()
+                } else {
+                    format!("People, page {}", pager.current)
+                };
+                let letters = parts
+                    .into_iter()
+                    .map(|(g, range, continued)| Letter {
+                        letter: groups[g].0.clone(),
+                        anchor: anchor(&groups[g].0),
+                        people: groups[g].1[range].iter().map(|p| (*p).clone()).collect(),
+                        count: groups[g].1.len(),
+                        continued,
+                    })
+                    .collect();
+                let list = PeopleList {
+                    index: index.clone(),
+                    letters,
+                    pager,
+                };
+                self.page(
+                    "people.html",
+                    self.meta("people", &title, "", &path),
+                    "list",
+                    &list,
+                )
+            })
+            .collect()
     }
 
     fn person(&self, id: PersonId) -> Result<OutputFile, Diagnostic> {
@@ -1070,51 +1114,38 @@ impl Renderer<'_> {
             )
             .collect();
         let speaker = |group: usize| self.cards.quotes[groups[group][0].0].speaker.clone();
-        // Every quote in the order shown, with its group; and where each group starts.
-        let ordered: Vec<(usize, QuoteId)> = groups
-            .iter()
-            .enumerate()
-            .flat_map(|(g, ids)| ids.iter().map(move |&q| (g, q)))
-            .collect();
-        let mut starts = Vec::with_capacity(groups.len());
-        let mut at = 0;
-        for ids in &groups {
-            starts.push(at);
-            at += ids.len();
-        }
-        let first = "quotes/by-speaker/";
-        paginate(ordered.len(), SPEAKER_QUOTES_PER_PAGE, first)
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        let (pages, start_paths) =
+            paginate_groups(&sizes, SPEAKER_QUOTES_PER_PAGE, "quotes/by-speaker/");
+        pages
             .into_iter()
-            .filter(|(_, pager, _)| only.is_none_or(|n| n == pager.current))
-            .map(|(range, pager, path)| {
+            .filter(|page| only.is_none_or(|n| n == page.pager.current))
+            .map(|GroupedPage { pager, path, parts }| {
                 let index = if pager.current == 1 {
                     (0..groups.len())
                         .map(|g| SpeakerEntry {
                             speaker: speaker(g),
                             anchor: anchors[g].clone(),
                             count: groups[g].len(),
-                            path: page_path(first, starts[g] / SPEAKER_QUOTES_PER_PAGE + 1),
+                            path: start_paths[g].clone(),
                         })
                         .collect()
                 } else {
                     Vec::new()
                 };
-                let mut speakers: Vec<SpeakerQuotes> = Vec::new();
-                let mut last = None;
-                for &(g, q) in &ordered[range.clone()] {
-                    let card = self.cards.quotes[q.0].clone();
-                    match speakers.last_mut() {
-                        Some(group) if last == Some(g) => group.quotes.push(card),
-                        _ => speakers.push(SpeakerQuotes {
-                            speaker: speaker(g),
-                            anchor: anchors[g].clone(),
-                            quotes: vec![card],
-                            count: groups[g].len(),
-                            continued: starts[g] < range.start,
-                        }),
-                    }
-                    last = Some(g);
-                }
+                let speakers: Vec<SpeakerQuotes> = parts
+                    .into_iter()
+                    .map(|(g, range, continued)| SpeakerQuotes {
+                        speaker: speaker(g),
+                        anchor: anchors[g].clone(),
+                        quotes: groups[g][range]
+                            .iter()
+                            .map(|q| self.cards.quotes[q.0].clone())
+                            .collect(),
+                        count: groups[g].len(),
+                        continued,
+                    })
+                    .collect();
                 let title = if pager.current == 1 {
                     "Quotes by speaker".to_string()
                 } else {
@@ -1318,6 +1349,57 @@ fn page_path(first: &str, n: usize) -> String {
     }
 }
 
+/// A page of a list made of groups (a letter's people, a speaker's quotes).
+struct GroupedPage {
+    /// Where the page is among the others.
+    pager: Pager,
+    /// Its path.
+    path: String,
+    /// Its parts, in order: a group, the range of the group's items on this
+    /// page, and whether the group started on an earlier page.
+    parts: Vec<(usize, std::ops::Range<usize>, bool)>,
+}
+
+/// The pages of a list of groups of `sizes` items, in order, `per_page` items
+/// a page, a group going on over the next page where it must; and for each
+/// group, the path of the page it starts on.
+fn paginate_groups(
+    sizes: &[usize],
+    per_page: usize,
+    first: &str,
+) -> (Vec<GroupedPage>, Vec<String>) {
+    let mut starts = Vec::with_capacity(sizes.len());
+    let mut total = 0;
+    for size in sizes {
+        starts.push(total);
+        total += size;
+    }
+    let pages = paginate(total, per_page, first)
+        .into_iter()
+        .map(|(range, pager, path)| {
+            // The first group that ends after the page's start.
+            let from = starts
+                .partition_point(|&s| s <= range.start)
+                .saturating_sub(1);
+            let parts = (from..sizes.len())
+                .take_while(|&g| starts[g] < range.end)
+                .filter(|&g| starts[g] + sizes[g] > range.start)
+                .map(|g| {
+                    let begin = range.start.max(starts[g]) - starts[g];
+                    let end = range.end.min(starts[g] + sizes[g]) - starts[g];
+                    (g, begin..end, starts[g] < range.start)
+                })
+                .collect();
+            GroupedPage { pager, path, parts }
+        })
+        .collect();
+    let start_paths = starts
+        .iter()
+        .map(|&s| page_path(first, s / per_page + 1))
+        .collect();
+    (pages, start_paths)
+}
+
 /// Pages linked from page `current` of `total`: the first, the last and
 /// [`PAGER_NEAR`] on each side of the current one, each with whether numbers
 /// were skipped before it.
@@ -1489,6 +1571,56 @@ fn push_text_fragment(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_go_on_over_the_next_page_and_say_so() {
+        let (pages, starts) = paginate_groups(&[3, 1, 4], 3, "people/");
+        let parts: Vec<Vec<(usize, std::ops::Range<usize>, bool)>> =
+            pages.iter().map(|p| p.parts.clone()).collect();
+        assert_eq!(
+            parts,
+            [
+                vec![(0, 0..3, false)],
+                vec![(1, 0..1, false), (2, 0..2, false)],
+                vec![(2, 2..4, true)],
+            ]
+        );
+        let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["people/", "people/page/2/", "people/page/3/"]);
+        assert_eq!(starts, ["people/", "people/page/2/", "people/page/2/"]);
+        let (empty, none) = paginate_groups(&[], 3, "people/");
+        assert_eq!((empty.len(), empty[0].parts.len(), none.len()), (1, 0, 0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_item_of_every_group_is_on_one_page_in_order(
+            sizes in proptest::collection::vec(1usize..12, 0..12),
+            per_page in 1usize..10,
+        ) {
+            let (pages, starts) = paginate_groups(&sizes, per_page, "x/");
+            let mut seen: Vec<(usize, usize)> = Vec::new();
+            for page in &pages {
+                let on_page: usize = page.parts.iter().map(|(_, r, _)| r.len()).sum();
+                proptest::prop_assert!(on_page <= per_page);
+                for (g, range, continued) in &page.parts {
+                    proptest::prop_assert_eq!(*continued, range.start > 0);
+                    seen.extend(range.clone().map(|i| (*g, i)));
+                }
+            }
+            let all: Vec<(usize, usize)> = sizes
+                .iter()
+                .enumerate()
+                .flat_map(|(g, &n)| (0..n).map(move |i| (g, i)))
+                .collect();
+            proptest::prop_assert_eq!(seen, all);
+            for (g, path) in starts.iter().enumerate() {
+                let page = pages.iter().find(|p| &p.path == path).unwrap();
+                let starts_here = page.parts.iter().any(|(h, r, _)| *h == g && r.start == 0);
+                proptest::prop_assert!(starts_here, "group {} starts on {}", g, path);
+            }
+        }
+    }
 
     #[test]
     fn root_paths_climb_one_level_per_segment() {

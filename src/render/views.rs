@@ -501,13 +501,43 @@ pub struct SpeakerQuotes {
     pub continued: bool,
 }
 
-/// People whose names sort under one letter; `people.html` gets a list of these as `letters`.
+/// People whose names sort under one letter, on a page of `/people/`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Letter {
     /// The letter (`A`…`Z`, or `#`).
     pub letter: String,
-    /// The people, by name.
+    /// The id of its section (`letter-A`, `letter-other`).
+    pub anchor: String,
+    /// Its people on this page, by name.
     pub people: Vec<Shown<PersonCard>>,
+    /// How many people it has in all.
+    pub count: usize,
+    /// Whether it started on an earlier page.
+    pub continued: bool,
+}
+
+/// One page of everyone in the archive, A to Z; `people.html` gets it as `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeopleList {
+    /// Every letter that has people, with the page it starts on (on every page).
+    pub index: Vec<LetterEntry>,
+    /// The letters on this page.
+    pub letters: Vec<Letter>,
+    /// Where this page is among the others.
+    pub pager: Pager,
+}
+
+/// A letter in the index of `/people/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterEntry {
+    /// The letter (`A`…`Z`, or `#`).
+    pub letter: String,
+    /// The id of its section (`letter-A`, `letter-other`).
+    pub anchor: String,
+    /// How many people it has.
+    pub count: usize,
+    /// The page it starts on (`people/page/3/`).
+    pub path: String,
 }
 
 /// A tag with its story count; `tags.html` gets a list of these as `tags`.
