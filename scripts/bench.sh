@@ -99,6 +99,8 @@ for n in $SIZES; do
     echo "annalist N=$n: ${wall}s wall (median of $RUNS), $(echo "$pages / $wall" | bc) pages/s, peak $((peak / 1024)) MB, unchanged rebuild ${again}s"
     echo "  last run $stages"
     echo "  $(tail -1 "$dir/rebuild.log")"
+    # Only one site in the tmpfs at a time (two at 100,000 stories are 16 GB).
+    rm -rf "$out/out"
     # Without search, then Hugo, in turn: the machine's speed drifts over
     # minutes, and alternating keeps the two tools' runs side by side.
     seconds() { grep 'Elapsed (wall' "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
