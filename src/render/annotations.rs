@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use super::pretty_json::PrettyJson;
+use super::json_writer::JsonWriter;
 use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
 
@@ -85,7 +85,7 @@ impl AnnotationId<'_> {
         [&self.story, "annotations.jsonld#", self.kind, "-"]
     }
 
-    fn write(&self, w: &mut PrettyJson) {
+    fn write(&self, w: &mut JsonWriter) {
         match self.n {
             Ordinal::Number(n) => w.str_then_number(&self.head(), n),
             Ordinal::Quote(id) => {
@@ -202,11 +202,12 @@ pub struct TextQuoteSelector<'a> {
 }
 
 impl AnnotationPage<'_> {
-    /// Appends the page as pretty JSON and a final line break: the bytes of
-    /// `serde_json::to_vec_pretty` of the page (and `\n`), written field by
-    /// field, with strings copied whole where they need no escaping.
+    /// Appends the page as compact JSON (a third smaller than indented, and
+    /// read by programs) and a final line break: the bytes of
+    /// `serde_json::to_vec` of the page (and `\n`), written field by field,
+    /// with strings copied whole where they need no escaping.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let w = &mut PrettyJson::new(out);
+        let w = &mut JsonWriter::new(out);
         w.open(b'{');
         w.key("@context");
         w.str(self.context);
@@ -231,7 +232,7 @@ impl AnnotationPage<'_> {
 }
 
 impl Annotation<'_> {
-    fn write(&self, w: &mut PrettyJson) {
+    fn write(&self, w: &mut JsonWriter) {
         w.open(b'{');
         w.key("id");
         self.id.write(w);
@@ -272,7 +273,7 @@ impl Annotation<'_> {
 
 impl Body<'_> {
     /// The fields that are there, as the derived `Serialize` skips those that are not.
-    fn write(&self, w: &mut PrettyJson) {
+    fn write(&self, w: &mut JsonWriter) {
         w.open(b'{');
         if let Some(id) = &self.id {
             w.key("id");
@@ -603,11 +604,11 @@ mod tests {
     }
 
     /// Checks that [`AnnotationPage::write_json`] writes the bytes of
-    /// serde_json's pretty printer over the derived `Serialize`, and a line break.
+    /// serde_json's compact printer over the derived `Serialize`, and a line break.
     fn assert_written_as_serde_json_writes_it(page: &AnnotationPage) {
         let mut ours = Vec::new();
         page.write_json(&mut ours);
-        let mut expected = serde_json::to_vec_pretty(page).unwrap();
+        let mut expected = serde_json::to_vec(page).unwrap();
         expected.push(b'\n');
         assert_eq!(String::from_utf8(ours), String::from_utf8(expected));
     }

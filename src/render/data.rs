@@ -211,7 +211,7 @@ struct Pretty {
 impl Pretty {
     /// Ends a line (after a comma if `comma`) and indents the next one.
     fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
-        super::pretty_json::new_line(w, self.depth, comma)
+        super::json_writer::new_line(w, self.depth, comma)
     }
 
     fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {

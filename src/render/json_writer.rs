@@ -1,43 +1,31 @@
-//! A small writer of pretty JSON with the bytes of serde_json's
-//! `to_vec_pretty` (two spaces a level, `"key": value`, `[]` and `{}` when
-//! empty), for documents written field by field rather than through serde:
-//! most strings need no escaping and are copied whole, where serde_json looks
-//! at each byte on its own.
+//! A small writer of compact JSON with the bytes of serde_json's `to_vec`,
+//! for documents written field by field rather than through serde: most
+//! strings need no escaping and are copied whole, where serde_json looks at
+//! each byte on its own. Also the line breaks of serde_json's pretty printer,
+//! for the data downloads' formatter.
 
-/// Pretty JSON written into a byte buffer. The caller keeps keys and values in
-/// turn, as JSON wants them; keys are written as they are (no escaping).
-pub struct PrettyJson<'a> {
+/// Compact JSON written into a byte buffer. The caller keeps keys and values
+/// in turn, as JSON wants them; keys are written as they are (no escaping).
+pub struct JsonWriter<'a> {
     out: &'a mut Vec<u8>,
-    /// How many arrays and objects are open.
-    depth: usize,
     /// Whether the innermost open array or object has no value yet.
     empty: bool,
 }
 
-impl<'a> PrettyJson<'a> {
+impl<'a> JsonWriter<'a> {
     /// A writer appending to `out`.
     pub fn new(out: &'a mut Vec<u8>) -> Self {
-        PrettyJson {
-            out,
-            depth: 0,
-            empty: true,
-        }
+        JsonWriter { out, empty: true }
     }
 
     /// Opens an object (`{`) or array (`[`).
     pub fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
-        self.depth += 1;
         self.empty = true;
     }
 
-    /// Closes the innermost object (`}`) or array (`]`), on a line of its own
-    /// unless it is empty.
+    /// Closes the innermost object (`}`) or array (`]`).
     pub fn close(&mut self, bracket: u8) {
-        self.depth -= 1;
-        if !self.empty {
-            self.line();
-        }
         self.out.push(bracket);
         // The enclosing array or object now holds this one.
         self.empty = false;
@@ -45,9 +33,10 @@ impl<'a> PrettyJson<'a> {
 
     /// Starts an array's next value.
     pub fn item(&mut self) {
-        let comma = !self.empty;
+        if !self.empty {
+            self.out.push(b',');
+        }
         self.empty = false;
-        self.break_line(comma);
     }
 
     /// Starts an object's next field, `key` being a name that needs no escaping.
@@ -56,7 +45,7 @@ impl<'a> PrettyJson<'a> {
         self.item();
         self.out.push(b'"');
         self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\": ");
+        self.out.extend_from_slice(b"\":");
     }
 
     /// A string value.
@@ -99,28 +88,16 @@ impl<'a> PrettyJson<'a> {
         self.out.extend_from_slice(&digits[from..]);
     }
 
-    /// Ends the document: a final line break, as `to_json` writes.
+    /// Ends the document: a final line break, so the file ends with one.
     pub fn finish(&mut self) {
         self.out.push(b'\n');
-    }
-
-    /// A line break and the indentation of the current depth.
-    fn line(&mut self) {
-        self.break_line(false);
-    }
-
-    /// A line break (after a comma if `comma`) and the indentation of the
-    /// current depth.
-    fn break_line(&mut self, comma: bool) {
-        // Writing to a `Vec` does not fail.
-        let _ = new_line(&mut *self.out, self.depth, comma);
     }
 }
 
 /// Writes a line break (after a comma if `comma`) and the indentation of
 /// `depth` levels, as serde_json's pretty printer does, at once up to 31
 /// levels: most of a pretty document is indentation, and serde_json writes it
-/// two spaces at a time. Used here and by the data downloads' formatter.
+/// two spaces at a time. Used by the data downloads' formatter.
 pub(super) fn new_line<W: std::io::Write + ?Sized>(
     w: &mut W,
     depth: usize,
@@ -209,7 +186,7 @@ mod tests {
     #[test]
     fn containers_are_laid_out_as_serde_json_lays_them_out() {
         let mut out = Vec::new();
-        let mut w = PrettyJson::new(&mut out);
+        let mut w = JsonWriter::new(&mut out);
         w.open(b'{');
         w.key("a");
         w.open(b'[');
@@ -229,7 +206,7 @@ mod tests {
         w.close(b'}');
         w.finish();
         let value = serde_json::json!({ "a": [], "b": [7, {}, "x\"-12"], "c": "12" });
-        let mut expected = serde_json::to_vec_pretty(&value).unwrap();
+        let mut expected = serde_json::to_vec(&value).unwrap();
         expected.push(b'\n');
         assert_eq!(String::from_utf8(out), String::from_utf8(expected));
     }
@@ -237,7 +214,7 @@ mod tests {
     #[test]
     fn deep_nesting_and_numbers_are_laid_out_as_serde_json_lays_them_out() {
         let mut out = Vec::new();
-        let mut w = PrettyJson::new(&mut out);
+        let mut w = JsonWriter::new(&mut out);
         for _ in 0..40 {
             w.open(b'[');
             w.item();
@@ -253,7 +230,7 @@ mod tests {
         for _ in 0..40 {
             value = serde_json::json!([value, 0]);
         }
-        let mut expected = serde_json::to_vec_pretty(&value).unwrap();
+        let mut expected = serde_json::to_vec(&value).unwrap();
         expected.push(b'\n');
         assert_eq!(String::from_utf8(out), String::from_utf8(expected));
     }
