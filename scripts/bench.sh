@@ -38,6 +38,8 @@ echo "archives in $WORK, sites written to $OUT"
 cargo build --release --quiet --bin annalist --example gen_archive --example serve_latency
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# a / b with the given decimals (a leading zero, unlike bc's).
+ratio() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f", d, a / b }'; }
 # Whether the awk expression over the given numbers holds.
 holds() { awk -v a="$1" -v b="$2" "BEGIN { exit !($3) }"; }
 # Figures kept for the targets at the end, by size.
@@ -86,7 +88,7 @@ for n in $SIZES; do
         stages=$(grep '^stages:' "$dir/build.log")
         start=$(date +%s.%N)
         target/release/annalist --root "$dir/archive" build -o "$out/out" >"$dir/rebuild.log" 2>&1
-        second+=("$(echo "$(date +%s.%N) - $start" | bc)")
+        second+=("$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
     done
     wall=$(printf '%s\n' "${walls[@]}" | median)
     peak=$(printf '%s\n' "${rss[@]}" | median)
@@ -96,7 +98,7 @@ for n in $SIZES; do
     if grep -q '^nothing to do' "$dir/rebuild.log"; then WROTE[$n]=0; else
         WROTE[$n]=$(grep -o 'written [0-9]*' "$dir/rebuild.log" | awk '{print $2}' || true)
     fi
-    echo "annalist N=$n: ${wall}s wall (median of $RUNS), $(echo "$pages / $wall" | bc) pages/s, peak $((peak / 1024)) MB, unchanged rebuild ${again}s"
+    echo "annalist N=$n: ${wall}s wall (median of $RUNS), $(ratio "$pages" "$wall" 0) pages/s, peak $((peak / 1024)) MB, unchanged rebuild ${again}s"
     echo "  last run $stages"
     echo "  $(tail -1 "$dir/rebuild.log")"
     # Only one site in the tmpfs at a time (two at 100,000 stories are 16 GB).
@@ -120,14 +122,14 @@ for n in $SIZES; do
     nowall=$(printf '%s\n' "${nw[@]}" | median)
     nopeak=$(printf '%s\n' "${nrss[@]}" | median)
     NOWALL[$n]=$nowall; NOPEAK[$n]=$nopeak
-    echo "  without search: ${nowall}s wall, peak $((nopeak / 1024)) MB; with search $(echo "scale=2; $wall / $nowall" | bc)x the time"
+    echo "  without search: ${nowall}s wall, peak $((nopeak / 1024)) MB; with search $(ratio "$wall" "$nowall" 2)x the time"
     echo "  last run without search $(grep '^stages:' "$dir/nosearch.log")"
     if [ ${#hw[@]} -gt 0 ]; then
         hwall=$(printf '%s\n' "${hw[@]}" | median)
         hpeak=$(printf '%s\n' "${hrss[@]}" | median)
         HWALL[$n]=$hwall
         echo "hugo     N=$n: ${hwall}s wall (median of $RUNS, in turn with annalist without search), peak $((hpeak / 1024)) MB"
-        echo "  annalist without search takes $(echo "scale=2; $nowall / $hwall" | bc) of Hugo's time"
+        echo "  annalist without search takes $(ratio "$nowall" "$hwall" 2) of Hugo's time"
     fi
     # A tmpfs holds the sites in memory: free it before the next size.
     case "$out" in /dev/shm/*) rm -rf "$out" ;; esac
@@ -143,13 +145,13 @@ done
 verdict() { if "$@"; then echo met; else echo "NOT met"; fi; }
 echo "targets:"
 if [ -n "${NOWALL[10000]:-}" ] && [ -n "${HWALL[10000]:-}" ]; then
-    echo "  10,000 stories in at most a quarter of Hugo's time: $(echo "scale=2; ${NOWALL[10000]} / ${HWALL[10000]}" | bc) of it ($(verdict holds "${NOWALL[10000]}" "${HWALL[10000]}" 'a <= b / 4'))"
+    echo "  10,000 stories in at most a quarter of Hugo's time: $(ratio "${NOWALL[10000]}" "${HWALL[10000]}" 2) of it ($(verdict holds "${NOWALL[10000]}" "${HWALL[10000]}" 'a <= b / 4'))"
 fi
 if [ -n "${NOPEAK[10000]:-}" ]; then
     echo "  10,000 stories under 500 MB: $((NOPEAK[10000] / 1024)) MB, $((PEAK[10000] / 1024)) MB with search ($(verdict holds "${NOPEAK[10000]}" "${PEAK[10000]}" 'a < 500 * 1024 && b < 500 * 1024'))"
 fi
 if [ -n "${NOWALL[10000]:-}" ] && [ -n "${NOWALL[100000]:-}" ]; then
-    echo "  100,000 stories within 11x of 10,000: $(echo "scale=1; ${NOWALL[100000]} / ${NOWALL[10000]}" | bc)x ($(verdict holds "${NOWALL[100000]}" "${NOWALL[10000]}" 'a <= 11 * b'))"
+    echo "  100,000 stories within 11x of 10,000: $(ratio "${NOWALL[100000]}" "${NOWALL[10000]}" 1)x ($(verdict holds "${NOWALL[100000]}" "${NOWALL[10000]}" 'a <= 11 * b'))"
 fi
 if [ -n "${NOPEAK[100000]:-}" ]; then
     echo "  100,000 stories under 3 GB: $((NOPEAK[100000] / 1024)) MB, $((PEAK[100000] / 1024)) MB with search ($(verdict holds "${NOPEAK[100000]}" "${PEAK[100000]}" 'a < 3 * 1024 * 1024 && b < 3 * 1024 * 1024'))"
