@@ -43,7 +43,7 @@ ratio() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f", d, a / b }';
 # Whether the awk expression over the given numbers holds.
 holds() { awk -v a="$1" -v b="$2" "BEGIN { exit !($3) }"; }
 # Figures kept for the targets at the end, by size.
-declare -A NOWALL NOPEAK HWALL WALL PEAK AGAIN WROTE
+declare -A NOWALL NOPEAK NOUSER NOSYS HWALL WALL PEAK AGAIN WROTE
 
 for n in $SIZES; do
     dir="$WORK/$n"
@@ -106,12 +106,14 @@ for n in $SIZES; do
     # Without search, then Hugo, in turn: the machine's speed drifts over
     # minutes, and alternating keeps the two tools' runs side by side.
     seconds() { grep 'Elapsed (wall' "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
-    nw=(); nrss=(); hw=(); hrss=()
+    nw=(); nrss=(); nuser=(); nsys=(); hw=(); hrss=()
     for _ in $(seq "$RUNS"); do
         rm -rf "$out/out-nosearch"
         /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$out/out-nosearch" -v >"$dir/nosearch.log" 2>&1
         nw+=("$(seconds "$dir/nosearch.log")")
         nrss+=("$(grep 'Maximum resident' "$dir/nosearch.log" | awk '{print $NF}')")
+        nuser+=("$(grep 'User time' "$dir/nosearch.log" | awk '{print $NF}')")
+        nsys+=("$(grep 'System time' "$dir/nosearch.log" | awk '{print $NF}')")
         if [ "$hugo" = 1 ]; then
             rm -rf "$out/hugo-out"
             /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$out/hugo-out" >"$dir/hugo.log" 2>&1
@@ -122,7 +124,9 @@ for n in $SIZES; do
     nowall=$(printf '%s\n' "${nw[@]}" | median)
     nopeak=$(printf '%s\n' "${nrss[@]}" | median)
     NOWALL[$n]=$nowall; NOPEAK[$n]=$nopeak
-    echo "  without search: ${nowall}s wall, peak $((nopeak / 1024)) MB; with search $(ratio "$wall" "$nowall" 2)x the time"
+    NOUSER[$n]=$(printf '%s\n' "${nuser[@]}" | median)
+    NOSYS[$n]=$(printf '%s\n' "${nsys[@]}" | median)
+    echo "  without search: ${nowall}s wall (${NOUSER[$n]}s user, ${NOSYS[$n]}s system), peak $((nopeak / 1024)) MB; with search $(ratio "$wall" "$nowall" 2)x the time"
     echo "  last run without search $(grep '^stages:' "$dir/nosearch.log")"
     if [ ${#hw[@]} -gt 0 ]; then
         hwall=$(printf '%s\n' "${hw[@]}" | median)
@@ -152,6 +156,9 @@ if [ -n "${NOPEAK[10000]:-}" ]; then
 fi
 if [ -n "${NOWALL[10000]:-}" ] && [ -n "${NOWALL[100000]:-}" ]; then
     echo "  100,000 stories within 11x of 10,000: $(ratio "${NOWALL[100000]}" "${NOWALL[10000]}" 1)x ($(verdict holds "${NOWALL[100000]}" "${NOWALL[10000]}" 'a <= 11 * b'))"
+    # Where the growth is: annalist's own work (user) or the kernel's (system),
+    # which on a virtual machine includes the host's backing of new memory.
+    echo "    user time $(ratio "${NOUSER[100000]}" "${NOUSER[10000]}" 1)x, system time $(ratio "${NOSYS[100000]}" "${NOSYS[10000]}" 1)x"
 fi
 if [ -n "${NOPEAK[100000]:-}" ]; then
     echo "  100,000 stories under 3 GB: $((NOPEAK[100000] / 1024)) MB, $((PEAK[100000] / 1024)) MB with search ($(verdict holds "${NOPEAK[100000]}" "${PEAK[100000]}" 'a < 3 * 1024 * 1024 && b < 3 * 1024 * 1024'))"
