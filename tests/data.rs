@@ -492,27 +492,65 @@ fn charts_are_well_formed_and_the_timeline_has_a_bar_for_every_month() {
         }
         assert_eq!(charts.len(), 1, "{}", person.file.id);
         let doc = parse_chart(charts[0]);
-        let stories = bars_of(&doc, "stories");
-        assert_eq!(stories.len(), bars_of(&doc, "quotes").len());
-        let mut days: Vec<chrono::NaiveDate> = person
+        let story_days: Vec<chrono::NaiveDate> = person
             .stories
             .iter()
             .map(|&(s, _)| archive.stories[s.0].story.story.front.date.day)
             .collect();
-        days.extend(
-            person
-                .quotes_by
-                .iter()
-                .map(|q| &archive.quotes[q.0].quote)
-                .filter(|q| q.status != annalist::load::QuoteStatus::Misattributed)
-                .map(|q| q.said.day),
-        );
-        let (first, last) = (*days.iter().min().unwrap(), *days.iter().max().unwrap());
+        let quote_days: Vec<chrono::NaiveDate> = person
+            .quotes_by
+            .iter()
+            .map(|q| &archive.quotes[q.0].quote)
+            .filter(|q| q.status != annalist::load::QuoteStatus::Misattributed)
+            .map(|q| q.said.day)
+            .collect();
+        let months = |days: &[chrono::NaiveDate]| {
+            days.iter()
+                .map(|d| (d.year(), d.month()))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        // A bar for each month with stories, another for each with quotes,
+        // and none for a count of zero; the counts in their titles add up.
+        let counted = |bars: &[roxmltree::Node]| -> usize {
+            bars.iter()
+                .map(|bar| {
+                    let title = bar.children().find(|n| n.has_tag_name("title")).unwrap();
+                    let text = title.text().unwrap();
+                    let (_, count) = text.split_once(": ").unwrap();
+                    count.split(' ').next().unwrap().parse::<usize>().unwrap()
+                })
+                .sum()
+        };
+        let stories = bars_of(&doc, "stories");
+        let quotes = bars_of(&doc, "quotes");
+        let id = &person.file.id;
+        assert_eq!(stories.len(), months(&story_days).len(), "{id}");
+        assert_eq!(quotes.len(), months(&quote_days).len(), "{id}");
+        assert_eq!(counted(&stories), story_days.len(), "{id}");
+        assert_eq!(counted(&quotes), quote_days.len(), "{id}");
+        // The chart spans every month from the first to the last; its table
+        // lists the months that have either.
+        let all: Vec<chrono::NaiveDate> = story_days.iter().chain(&quote_days).copied().collect();
+        let (first, last) = (*all.iter().min().unwrap(), *all.iter().max().unwrap());
+        let title = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text())
+            .unwrap();
+        let name = |d: chrono::NaiveDate| d.format("%B %Y").to_string();
+        if months_between(first, last) > 1 {
+            assert!(
+                title.ends_with(&format!("from {} to {}", name(first), name(last))),
+                "{title}"
+            );
+        }
+        let section = page.split("class=\"activity\"").nth(1).unwrap();
+        let section = section.split("</section>").next().unwrap();
         assert_eq!(
-            stories.len(),
-            months_between(first, last),
-            "{}",
-            person.file.id
+            section.matches("<th scope=\"row\">").count(),
+            months(&all).len(),
+            "{id}"
         );
     }
 }

@@ -227,8 +227,10 @@ const ACTIVITY_WIDTH: f64 = 560.0;
 const ACTIVITY_HEIGHT: f64 = 170.0;
 
 /// A person's stories and quotes per month, as pairs of bars (stories, then
-/// quotes) for every month of `months` (from the first to the last, in order).
-/// `None` when there are no months.
+/// quotes) in the slots of `months` (every month from the first to the last,
+/// in order). A count of zero draws no bar: most people's months are empty,
+/// and their zero-height bars were most of their page. `None` when there are
+/// no months.
 pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
     let (first, last) = (months.first()?, months.last()?);
     let stories: usize = months.iter().map(|m| m.stories).sum();
@@ -301,6 +303,9 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
             ),
             ("bar quotes", m.quotes, centre, ("quote", "quotes")),
         ] {
+            if count == 0 {
+                continue;
+            }
             svg.put("<rect class=\"").put(class).put("\" x=\"").num(x);
             match sizes.get_mut(count) {
                 Some(cached) => svg.put(cached.get_or_insert_with(|| size(count))),
@@ -514,8 +519,9 @@ pub fn month_anchor(month: Month) -> String {
 }
 
 /// A person's chart and its numbers: stories they appear in (by publication
-/// month) and their quotes, verified or disputed (by the month said), for every
-/// month from the first to the last. `(None, [])` when they have neither.
+/// month) and their quotes, verified or disputed (by the month said), drawn
+/// over every month from the first to the last and listed for the months that
+/// have either. `(None, [])` when they have neither.
 pub fn person_activity(archive: &Archive, id: PersonId) -> (Option<String>, Vec<MonthActivity>) {
     let entry = &archive.people[id.0];
     // Each story's month (`false`) and quote's (`true`), walked once.
@@ -558,16 +564,21 @@ pub fn person_activity(archive: &Archive, id: PersonId) -> (Option<String>, Vec<
         }
     }
     let svg = activity_svg(&entry.file.front.name, &months);
-    let rows = months
+    (svg, activity_rows(&months))
+}
+
+/// The rows of a person's chart table: the months with a story or a quote.
+fn activity_rows(months: &[Activity]) -> Vec<MonthActivity> {
+    months
         .iter()
+        .filter(|m| m.stories + m.quotes > 0)
         .map(|m| MonthActivity {
             month: m.month.iso(),
             name: m.month.name(),
             stories: m.stories,
             quotes: m.quotes,
         })
-        .collect();
-    (svg, rows)
+        .collect()
 }
 
 /// The home page's chart of the most-quoted people (as listed beside it), linking
@@ -877,6 +888,37 @@ mod tests {
 
     fn month(year: i32, month: u32) -> Month {
         Month { year, month }
+    }
+
+    #[test]
+    fn a_persons_empty_months_have_no_bars_and_no_rows() {
+        let activity = |m: u32, stories, quotes| Activity {
+            month: month(2020, m),
+            stories,
+            quotes,
+        };
+        let months = [
+            activity(1, 2, 0),
+            activity(2, 0, 0),
+            activity(3, 0, 0),
+            activity(4, 1, 3),
+        ];
+        let svg = activity_svg("Ana Example", &months).unwrap();
+        // The bars, after the legend's key.
+        let (_, bars) = svg.split_once("<g class=\"bars\">").unwrap();
+        assert_eq!(bars.matches("<rect class=\"bar stories\"").count(), 2);
+        assert_eq!(bars.matches("<rect class=\"bar quotes\"").count(), 1);
+        assert!(svg.contains("<title>January 2020: 2 stories</title>"));
+        assert!(svg.contains("<title>April 2020: 3 quotes</title>"));
+        assert!(!svg.contains("February 2020"), "{svg}");
+        // The empty months still take their slots: April is the fourth of four.
+        assert!(svg.contains("from January 2020 to April 2020"));
+        let rows = activity_rows(&months);
+        let listed: Vec<_> = rows
+            .iter()
+            .map(|r| (r.month.as_str(), r.stories, r.quotes))
+            .collect();
+        assert_eq!(listed, [("2020-01", 2, 0), ("2020-04", 1, 3)]);
     }
 
     #[test]

@@ -326,7 +326,7 @@ pub struct PersonPage {
     pub more: PersonMore,
     /// Their stories and quotes per month as an SVG chart (print with `| safe`), if they have any.
     pub chart_svg: Option<String>,
-    /// The chart's numbers: every month from their first story or quote to their last.
+    /// The chart's numbers: the months with a story or a quote of theirs, in order.
     pub activity: Vec<MonthActivity>,
 }
 
