@@ -40,6 +40,10 @@ cargo build --release --quiet --bin annalist --example gen_archive --example ser
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # a / b with the given decimals (a leading zero, unlike bc's).
 ratio() { awk -v a="$1" -v b="$2" -v d="$3" 'BEGIN { printf "%.*f", d, a / b }'; }
+# The last word of the line of a `/usr/bin/time -v` log that has the label.
+field() { grep "$1" "$2" | awk '{print $NF}'; }
+# The wall time of a `/usr/bin/time -v` log, in seconds.
+seconds() { field 'Elapsed (wall' "$1" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 # Whether the awk expression over the given numbers holds.
 holds() { awk -v a="$1" -v b="$2" "BEGIN { exit !($3) }"; }
 # Figures kept for the targets at the end, by size.
@@ -82,8 +86,8 @@ for n in $SIZES; do
     for _ in $(seq "$RUNS"); do
         rm -rf "$out/out"
         /usr/bin/time -v target/release/annalist --root "$dir/archive" build -o "$out/out" -v >"$dir/build.log" 2>&1
-        walls+=("$(grep 'Elapsed (wall' "$dir/build.log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
-        rss+=("$(grep 'Maximum resident' "$dir/build.log" | awk '{print $NF}')")
+        walls+=("$(seconds "$dir/build.log")")
+        rss+=("$(field 'Maximum resident' "$dir/build.log")")
         pages=$(grep -o '[0-9]* pages' "$dir/build.log" | awk '{print $1}')
         stages=$(grep '^stages:' "$dir/build.log")
         start=$(date +%s.%N)
@@ -105,20 +109,19 @@ for n in $SIZES; do
     rm -rf "$out/out"
     # Without search, then Hugo, in turn: the machine's speed drifts over
     # minutes, and alternating keeps the two tools' runs side by side.
-    seconds() { grep 'Elapsed (wall' "$1" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
     nw=(); nrss=(); nuser=(); nsys=(); hw=(); hrss=()
     for _ in $(seq "$RUNS"); do
         rm -rf "$out/out-nosearch"
         /usr/bin/time -v target/release/annalist --root "$dir/archive-nosearch" build -o "$out/out-nosearch" -v >"$dir/nosearch.log" 2>&1
         nw+=("$(seconds "$dir/nosearch.log")")
-        nrss+=("$(grep 'Maximum resident' "$dir/nosearch.log" | awk '{print $NF}')")
-        nuser+=("$(grep 'User time' "$dir/nosearch.log" | awk '{print $NF}')")
-        nsys+=("$(grep 'System time' "$dir/nosearch.log" | awk '{print $NF}')")
+        nrss+=("$(field 'Maximum resident' "$dir/nosearch.log")")
+        nuser+=("$(field 'User time' "$dir/nosearch.log")")
+        nsys+=("$(field 'System time' "$dir/nosearch.log")")
         if [ "$hugo" = 1 ]; then
             rm -rf "$out/hugo-out"
             /usr/bin/time -v hugo --quiet --source "$dir/hugo" --destination "$out/hugo-out" >"$dir/hugo.log" 2>&1
             hw+=("$(seconds "$dir/hugo.log")")
-            hrss+=("$(grep 'Maximum resident' "$dir/hugo.log" | awk '{print $NF}')")
+            hrss+=("$(field 'Maximum resident' "$dir/hugo.log")")
         fi
     done
     nowall=$(printf '%s\n' "${nw[@]}" | median)
