@@ -6,7 +6,7 @@
 #   scripts/bench.sh                 # N = 1000 10000
 #   SIZES="1000 10000 100000" RUNS=3 scripts/bench.sh
 #   OUT=/tmp/annalist-bench scripts/bench.sh   # write the sites to disk instead
-#   WARMUP=0 HUGO_MAX=100000 SERVE_EDITS=0 scripts/bench.sh
+#   WARMUP=0 HUGO_MAX=100000 SERVE_EDITS=0 COPY_SITE=0 scripts/bench.sh
 #
 # Each size is built once untimed by each tool before the timed runs (WARMUP=1): the first
 # build reads the stories into the page cache and, on a virtual machine, makes
@@ -14,8 +14,10 @@
 # docs/performance.md, writing 12 GB into a tmpfs took 24 s the first time and
 # 4.6 s the next). Hugo builds the sizes up to HUGO_MAX (30,000: at 100,000
 # stories it takes minutes and gigabytes). With 10,000 in SIZES, `serve` is
-# timed on it too (SERVE_EDITS edits, 10; 0 to skip). The last lines compare
-# the figures with the targets.
+# timed on it too (SERVE_EDITS edits, 10; 0 to skip). Each size's site is
+# also copied with `cp -r` (COPY_SITE=1; 0 to skip): what the machine takes to
+# write that many files and bytes at all. The last lines compare the figures
+# with the targets.
 #
 # The sites are written to OUT, a tmpfs (/dev/shm) unless told otherwise, for
 # both tools: on this machine's ext4, creating tens of thousands of files right
@@ -30,6 +32,7 @@ RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-1}
 HUGO_MAX=${HUGO_MAX:-30000}
 SERVE_EDITS=${SERVE_EDITS:-10}
+COPY_SITE=${COPY_SITE:-1}
 WORK=${WORK:-/tmp/annalist-bench}
 if [ -z "${OUT:-}" ]; then
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then OUT=/dev/shm/annalist-bench; else OUT=$WORK; fi
@@ -47,7 +50,7 @@ seconds() { field 'Elapsed (wall' "$1" | awk -F: '{ if (NF==3) print $1*3600+$2*
 # Whether the awk expression over the given numbers holds.
 holds() { awk -v a="$1" -v b="$2" "BEGIN { exit !($3) }"; }
 # Figures kept for the targets at the end, by size.
-declare -A NOWALL NOPEAK NOUSER NOSYS HWALL WALL PEAK AGAIN WROTE
+declare -A NOWALL NOPEAK NOUSER NOSYS HWALL WALL PEAK AGAIN WROTE COPY
 
 for n in $SIZES; do
     dir="$WORK/$n"
@@ -138,6 +141,17 @@ for n in $SIZES; do
         echo "hugo     N=$n: ${hwall}s wall (median of $RUNS, in turn with annalist without search), peak $((hpeak / 1024)) MB"
         echo "  annalist without search takes $(ratio "$nowall" "$hwall" 2) of Hugo's time"
     fi
+    # The machine itself: how long it takes to copy the site just built (the
+    # same folders, files and bytes) with `cp -r`, which renders nothing. If
+    # this grows faster than the number of stories, so does any build that
+    # writes the site; docs/performance.md has figures.
+    if [ "$COPY_SITE" = 1 ]; then
+        rm -rf "$out/copy"
+        /usr/bin/time -v cp -r "$out/out-nosearch" "$out/copy" 2>"$dir/copy.log"
+        COPY[$n]=$(seconds "$dir/copy.log")
+        echo "copy     N=$n: cp -r of the site without search: ${COPY[$n]}s wall ($(field 'User time' "$dir/copy.log")s user, $(field 'System time' "$dir/copy.log")s system), $(du -sm "$out/out-nosearch" | awk '{print $1}') MB in $(find "$out/out-nosearch" -type f | wc -l) files"
+        rm -rf "$out/copy"
+    fi
     # A tmpfs holds the sites in memory: free it before the next size.
     case "$out" in /dev/shm/*) rm -rf "$out" ;; esac
     if [ "$n" = 10000 ] && [ "$SERVE_EDITS" -gt 0 ]; then
@@ -162,6 +176,9 @@ if [ -n "${NOWALL[10000]:-}" ] && [ -n "${NOWALL[100000]:-}" ]; then
     # Where the growth is: annalist's own work (user) or the kernel's (system),
     # which on a virtual machine includes the host's backing of new memory.
     echo "    user time $(ratio "${NOUSER[100000]}" "${NOUSER[10000]}" 1)x, system time $(ratio "${NOSYS[100000]}" "${NOSYS[10000]}" 1)x"
+    if [ -n "${COPY[10000]:-}" ] && [ -n "${COPY[100000]:-}" ]; then
+        echo "    copying the site with cp -r: $(ratio "${COPY[100000]}" "${COPY[10000]}" 1)x on this machine"
+    fi
 fi
 if [ -n "${NOPEAK[100000]:-}" ]; then
     echo "  100,000 stories under 3 GB: $((NOPEAK[100000] / 1024)) MB, $((PEAK[100000] / 1024)) MB with search ($(verdict holds "${NOPEAK[100000]}" "${PEAK[100000]}" 'a < 3 * 1024 * 1024 && b < 3 * 1024 * 1024'))"
