@@ -12,11 +12,12 @@
 //!   stories nearest in time, so one person in 90% of 100,000 stories costs
 //!   S·C steps, not S².
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::anchor::{Anchored, AnchoredStory, LinkScheme, Quote, Span, Speaker};
 use crate::config::Config;
@@ -33,6 +34,11 @@ pub struct PersonId(pub usize);
 /// Index of a quote in [`Archive::quotes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QuoteId(pub usize);
+
+/// An id or slug → index map. Keys are the archive's own ids, not text an
+/// attacker picks, so a fast hash suits them (the default one was a tenth of
+/// the index at 100,000 stories).
+pub type IdMap<V> = FxHashMap<String, V>;
 
 /// How many stories of one person the related-stories search looks at, at most.
 pub const RELATED_SCAN_LIMIT: usize = 256;
@@ -57,11 +63,11 @@ pub struct Archive {
     /// Content pages, by name.
     pub pages: Arc<[PageFile]>,
     /// Person id → index.
-    pub person_ids: Arc<HashMap<String, PersonId>>,
+    pub person_ids: Arc<IdMap<PersonId>>,
     /// Story slug → index.
-    pub story_ids: Arc<HashMap<String, StoryId>>,
+    pub story_ids: Arc<IdMap<StoryId>>,
     /// Quote id → index.
-    pub quote_ids: Arc<HashMap<String, QuoteId>>,
+    pub quote_ids: Arc<IdMap<QuoteId>>,
 }
 
 /// A person and everything the archive knows about them.
@@ -296,12 +302,12 @@ pub fn index_shared(
             .cmp(&a.story.front.date)
             .then_with(|| a.story.slug.cmp(&b.story.slug))
     });
-    let story_ids: HashMap<String, StoryId> = stories
+    let story_ids: IdMap<StoryId> = stories
         .iter()
         .enumerate()
         .map(|(i, s)| (s.story.slug.clone(), StoryId(i)))
         .collect();
-    let person_ids: HashMap<String, PersonId> = people
+    let person_ids: IdMap<PersonId> = people
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id.clone(), PersonId(i)))
@@ -323,7 +329,7 @@ pub fn index_shared(
         .collect();
 
     let quotes = place_quotes(quotes, &mut story_entries, &story_ids, &person_ids);
-    let quote_ids: HashMap<String, QuoteId> = quotes
+    let quote_ids: IdMap<QuoteId> = quotes
         .iter()
         .enumerate()
         .map(|(i, q)| (q.quote.id.clone(), QuoteId(i)))
@@ -370,27 +376,39 @@ fn drop_duplicate_slugs(
     stories: &mut Vec<Arc<AnchoredStory>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> usize {
-    let before = stories.len();
-    let mut first: HashMap<String, Arc<AnchoredStory>> = HashMap::new();
-    stories.retain(|story| {
+    let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+    first.reserve(stories.len());
+    let mut dropped = Vec::new();
+    for (i, story) in stories.iter().enumerate() {
         let file = &story.story;
-        match first.get(&file.slug) {
-            Some(earlier) => {
+        match first.entry(file.slug.as_str()) {
+            Entry::Occupied(earlier) => {
+                let earlier = &stories[*earlier.get()].story;
                 diagnostics.push(
                     Diagnostic::error(format!("duplicate slug `{}`", file.slug))
                         .at(&file.source, file.slug_span.clone())
                         .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
-                        .related(&earlier.story.source, earlier.story.slug_span.clone(), "the same slug is used here first"),
+                        .related(&earlier.source, earlier.slug_span.clone(), "the same slug is used here first"),
                 );
-                false
+                dropped.push(i);
             }
-            None => {
-                first.insert(file.slug.clone(), story.clone());
-                true
+            Entry::Vacant(slot) => {
+                slot.insert(i);
             }
         }
-    });
-    before - stories.len()
+    }
+    if !dropped.is_empty() {
+        let mut keep = vec![true; stories.len()];
+        for &i in &dropped {
+            keep[i] = false;
+        }
+        let mut i = 0;
+        stories.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
+    dropped.len()
 }
 
 /// Takes the quotes out of the stories (in path order), reporting duplicate ids.
@@ -398,12 +416,11 @@ fn collect_quotes(
     stories: &[Arc<AnchoredStory>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Quote)> {
-    let mut first: HashMap<String, (crate::source::Source, std::ops::Range<usize>)> =
-        HashMap::new();
+    let mut first: FxHashMap<&str, &crate::anchor::Origin> = FxHashMap::default();
     let mut quotes = Vec::new();
     for story in stories {
-        for quote in story.quotes.iter().cloned() {
-            if let Some((file, span)) = first.get(&quote.id) {
+        for quote in &story.quotes {
+            if let Some(earlier) = first.get(quote.id.as_str()) {
                 let hint = if quote.derived_id {
                     "two quotes derive the same id: give one an explicit `id`"
                 } else {
@@ -413,24 +430,18 @@ fn collect_quotes(
                     Diagnostic::error(format!("duplicate quote id `{}`", quote.id))
                         .at(&quote.origin.file, quote.origin.span.clone())
                         .hint(hint)
-                        .related(file, span.clone(), "first used here"),
+                        .related(&earlier.file, earlier.span.clone(), "first used here"),
                 );
                 continue;
             }
-            first.insert(
-                quote.id.clone(),
-                (quote.origin.file.clone(), quote.origin.span.clone()),
-            );
-            quotes.push((story.story.slug.clone(), quote));
+            first.insert(&quote.id, &quote.origin);
+            quotes.push((story.story.slug.clone(), quote.clone()));
         }
     }
     quotes
 }
 
-fn story_people(
-    story: &AnchoredStory,
-    person_ids: &HashMap<String, PersonId>,
-) -> Vec<(PersonId, usize)> {
+fn story_people(story: &AnchoredStory, person_ids: &IdMap<PersonId>) -> Vec<(PersonId, usize)> {
     story
         .people
         .iter()
@@ -444,8 +455,8 @@ fn story_people(
 fn place_quotes(
     quotes: Vec<(String, Quote)>,
     stories: &mut [StoryEntry],
-    story_ids: &HashMap<String, StoryId>,
-    person_ids: &HashMap<String, PersonId>,
+    story_ids: &IdMap<StoryId>,
+    person_ids: &IdMap<PersonId>,
 ) -> Vec<QuoteEntry> {
     let mut entries = Vec::with_capacity(quotes.len());
     for (slug, quote) in quotes {
@@ -479,11 +490,11 @@ fn check_markdown_links(
     broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let slugs: HashSet<&str> = stories.iter().map(|s| s.story.slug.as_str()).collect();
-    let person_ids: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let slugs: FxHashSet<&str> = stories.iter().map(|s| s.story.slug.as_str()).collect();
+    let person_ids: FxHashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
     for story in stories {
         for link in &story.text.internal_links {
-            let (known, broken): (&HashSet<&str>, &[String]) = match link.scheme {
+            let (known, broken): (&FxHashSet<&str>, &[String]) = match link.scheme {
                 LinkScheme::Story => (&slugs, &broken.stories),
                 LinkScheme::Person => (&person_ids, &broken.people),
                 LinkScheme::Quote => continue,
@@ -499,7 +510,7 @@ fn check_markdown_links(
 
 fn check_quote_link_targets(
     stories: &[StoryEntry],
-    quote_ids: &HashMap<String, QuoteId>,
+    quote_ids: &IdMap<QuoteId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for entry in stories {
@@ -542,7 +553,7 @@ fn missing_target<'a>(
 /// Resolves `[[link]]` targets and `story:` links, and fills in backlinks.
 fn resolve_links(
     stories: &mut [StoryEntry],
-    story_ids: &HashMap<String, StoryId>,
+    story_ids: &IdMap<StoryId>,
     broken: &Broken,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -584,7 +595,7 @@ fn resolve_links(
 
 /// The links out of `story` that resolve, in order: its `[[link]]`s, then the
 /// `story:` links of its Markdown to stories it does not link already.
-fn links_out(story: &AnchoredStory, story_ids: &HashMap<String, StoryId>) -> Vec<Link> {
+fn links_out(story: &AnchoredStory, story_ids: &IdMap<StoryId>) -> Vec<Link> {
     let mut out: Vec<Link> = story
         .links
         .iter()
@@ -614,20 +625,34 @@ fn links_out(story: &AnchoredStory, story_ids: &HashMap<String, StoryId>) -> Vec
 }
 
 fn fill_people(people: &mut [PersonEntry], stories: &[StoryEntry], quotes: &[QuoteEntry]) {
-    let mut pairs: HashMap<(PersonId, PersonId), usize> = HashMap::new();
+    // Every ordered pair of people of every story, sorted: each run of one
+    // pair is the number of stories they share (a sort rather than a hash map
+    // of counts, which missed the cache once per pair at 100,000 stories).
+    let mut counts = vec![0usize; people.len()];
+    for story in stories {
+        for &(person, _) in &story.people {
+            counts[person.0] += 1;
+        }
+    }
+    for (person, &count) in people.iter_mut().zip(&counts) {
+        person.stories.reserve_exact(count);
+    }
+    let mut pairs: Vec<(PersonId, PersonId)> = Vec::new();
     for (i, story) in stories.iter().enumerate() {
         for &(person, count) in &story.people {
             people[person.0].stories.push((StoryId(i), count));
         }
         for (a, &(pa, _)) in story.people.iter().enumerate() {
             for &(pb, _) in &story.people[a + 1..] {
-                *pairs.entry((pa, pb)).or_default() += 1;
-                *pairs.entry((pb, pa)).or_default() += 1;
+                pairs.push((pa, pb));
+                pairs.push((pb, pa));
             }
         }
     }
-    for ((a, b), count) in pairs {
-        people[a.0].appears_with.push((b, count));
+    pairs.par_sort_unstable();
+    for run in pairs.chunk_by(|x, y| x == y) {
+        let (a, b) = run[0];
+        people[a.0].appears_with.push((b, run.len()));
     }
     for person in people.iter_mut() {
         person

@@ -230,6 +230,91 @@ fn index_joins_people_stories_quotes_and_links_both_ways() {
 }
 
 #[test]
+fn who_appears_with_whom_counts_shared_stories_most_first_then_by_id() {
+    // Okafor shares two stories with Lund and with Reyes, one with Abbas: the
+    // most shared first, ties in id order.
+    let dir = archive(&[
+        (
+            "content/people/ines-lund.md",
+            "+++\nname = \"Ines Lund\"\n+++\n",
+        ),
+        (
+            "content/people/omar-abbas.md",
+            "+++\nname = \"Omar Abbas\"\n+++\n",
+        ),
+        (
+            "content/stories/one.md",
+            &story(
+                "One",
+                "2025-01-01",
+                "Mara Okafor met Tomas Reyes and Ines Lund.\n",
+            ),
+        ),
+        (
+            "content/stories/one.ann.toml",
+            "people = [\"mara-okafor\", \"tomas-reyes\", \"ines-lund\"]\n",
+        ),
+        (
+            "content/stories/two.md",
+            &story("Two", "2025-01-02", "Tomas Reyes and Mara Okafor again.\n"),
+        ),
+        (
+            "content/stories/two.ann.toml",
+            "people = [\"tomas-reyes\", \"mara-okafor\"]\n",
+        ),
+        (
+            "content/stories/three.md",
+            &story(
+                "Three",
+                "2025-01-03",
+                "Omar Abbas, Mara Okafor and Ines Lund.\n",
+            ),
+        ),
+        (
+            "content/stories/three.ann.toml",
+            "people = [\"omar-abbas\", \"mara-okafor\", \"ines-lund\"]\n",
+        ),
+        (
+            "content/stories/four.md",
+            &story("Four", "2025-01-04", "Omar Abbas alone.\n"),
+        ),
+        (
+            "content/stories/four.ann.toml",
+            "people = [\"omar-abbas\"]\n",
+        ),
+    ]);
+    let checked = checked(dir.path());
+    assert!(errors(&checked).is_empty(), "{:?}", errors(&checked));
+    let a = &checked.archive;
+    let with = |id: &str| -> Vec<(String, usize)> {
+        a.people[a.person_ids[id].0]
+            .appears_with
+            .iter()
+            .map(|&(p, n)| (a.people[p.0].file.id.clone(), n))
+            .collect()
+    };
+    let pairs = |list: &[(&str, usize)]| -> Vec<(String, usize)> {
+        list.iter().map(|&(id, n)| (id.to_string(), n)).collect()
+    };
+    assert_eq!(
+        with("mara-okafor"),
+        pairs(&[("ines-lund", 2), ("tomas-reyes", 2), ("omar-abbas", 1)])
+    );
+    assert_eq!(
+        with("tomas-reyes"),
+        pairs(&[("mara-okafor", 2), ("ines-lund", 1)])
+    );
+    assert_eq!(
+        with("ines-lund"),
+        pairs(&[("mara-okafor", 2), ("omar-abbas", 1), ("tomas-reyes", 1)])
+    );
+    assert_eq!(
+        with("omar-abbas"),
+        pairs(&[("ines-lund", 1), ("mara-okafor", 1)])
+    );
+}
+
+#[test]
 fn every_error_of_a_run_is_reported_together() {
     let dir = archive(&[
         ("content/stories/a.md", &story("A", "2025-03-01", "Okafor said \"no\".\n")),
