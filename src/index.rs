@@ -6,7 +6,7 @@
 //! - ordering stories and building id maps: O(S log S + P + Q);
 //! - quote ids, link targets and Markdown links: O(Q + L) hash lookups;
 //! - per person, stories and quotes: O(S·k + Q log Q);
-//! - who appears with whom: O(S·k²);
+//! - who appears with whom: O(P + S·k² log(S·k)), a sort of the pairs;
 //! - related stories: O(S·k·C) with C = [`RELATED_SCAN_LIMIT`]: a person in more
 //!   than C stories (whose weight is low, being common) contributes only the C
 //!   stories nearest in time, so one person in 90% of 100,000 stories costs
