@@ -378,7 +378,7 @@ fn drop_duplicate_slugs(
 ) -> usize {
     let mut first: FxHashMap<&str, usize> = FxHashMap::default();
     first.reserve(stories.len());
-    let mut dropped = Vec::new();
+    let mut keep = vec![true; stories.len()];
     for (i, story) in stories.iter().enumerate() {
         let file = &story.story;
         match first.entry(file.slug.as_str()) {
@@ -390,25 +390,19 @@ fn drop_duplicate_slugs(
                         .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
                         .related(&earlier.source, earlier.slug_span.clone(), "the same slug is used here first"),
                 );
-                dropped.push(i);
+                keep[i] = false;
             }
             Entry::Vacant(slot) => {
                 slot.insert(i);
             }
         }
     }
-    if !dropped.is_empty() {
-        let mut keep = vec![true; stories.len()];
-        for &i in &dropped {
-            keep[i] = false;
-        }
-        let mut i = 0;
-        stories.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
+    let dropped = keep.iter().filter(|kept| !**kept).count();
+    if dropped > 0 {
+        let mut keep = keep.into_iter();
+        stories.retain(|_| keep.next().unwrap_or(true));
     }
-    dropped.len()
+    dropped
 }
 
 /// Takes the quotes out of the stories (in path order), reporting duplicate ids.
