@@ -252,7 +252,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
             writer.record(record);
         }
     }
-    let warnings = std::mem::take(&mut prepared.warnings);
+    let mut warnings = std::mem::take(&mut prepared.warnings);
     // The archive is freed while the commit runs: its millions of small
     // values take a few hundredths of a second to free at 10,000 stories.
     let write = std::thread::scope(|scope| {
@@ -260,6 +260,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         stages.time("write", || writer.commit())
     })
     .map_err(|e| (e.into(), warnings.clone()))?;
+    warnings.extend(size_warning(write.bytes, GITHUB_PAGES_LIMIT));
     Ok(BuildReport {
         diagnostics: warnings,
         output,
@@ -296,11 +297,12 @@ fn nothing_to_do(root: &Path, output: &Path, inputs: &str) -> Option<BuildReport
         let text = std::fs::read_to_string(root.join(path)).ok()?;
         Some(SourceFile::new(path, text))
     };
-    let diagnostics = record
+    let mut diagnostics = record
         .diagnostics
         .into_iter()
         .map(|d| d.restore(&read))
         .collect::<Option<Vec<_>>>()?;
+    diagnostics.extend(size_warning(last.bytes, GITHUB_PAGES_LIMIT));
     Some(BuildReport {
         diagnostics,
         output: output.to_path_buf(),
@@ -309,11 +311,38 @@ fn nothing_to_do(root: &Path, output: &Path, inputs: &str) -> Option<BuildReport
             written: 0,
             unchanged: last.files,
             removed: 0,
+            bytes: last.bytes,
         }),
         millis: 0,
         stages: Stages::default(),
         up_to_date: true,
     })
+}
+
+/// The most GitHub Pages publishes: "Published GitHub Pages sites may be no
+/// larger than 1 GB" (GitHub's documentation on Pages' limits).
+pub const GITHUB_PAGES_LIMIT: u64 = 1_000_000_000;
+
+/// A warning when a site of `bytes` is larger than `limit`, the most GitHub
+/// Pages publishes: a reporter learns it from the build, not from a failed
+/// deployment. Other hosts have other limits, so it does not stop the build.
+pub fn size_warning(bytes: u64, limit: u64) -> Option<Diagnostic> {
+    (bytes > limit).then(|| {
+        Diagnostic::warning(format!(
+            "the site is {}, more than the {} that GitHub Pages publishes",
+            size(bytes),
+            size(limit)
+        ))
+        .hint(
+            "publish it to a host that takes a site this big, or make it smaller \
+             (\"Size limits\" in docs/deploy.md shows what takes the room)",
+        )
+    })
+}
+
+/// A size for people to read: `741.4 MB`.
+pub fn size(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::DECIMAL.decimal_places(1))
 }
 
 /// The output folder: relative paths are taken from the archive folder.
@@ -337,20 +366,23 @@ pub fn run(options: &BuildOptions, style: TextStyle, verbose: bool) -> (String, 
             }
             if report.up_to_date {
                 out.push_str(&format!(
-                    "nothing to do in {} ms: the inputs are those of the last build ({stories} stories, {people} people, {quotes} quotes: {pages} pages), whose {} files are in {} as it wrote them\n",
+                    "nothing to do in {} ms: the inputs are those of the last build ({stories} stories, {people} people, {quotes} quotes: {pages} pages), whose {} files ({}) are in {} as it wrote them\n",
                     report.millis,
                     write.unchanged,
+                    size(write.bytes),
                     report.output.display(),
                 ));
                 return (out, 0);
             }
             out.push_str(&format!(
-                "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {})\n",
+                "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {}): {} files, {}\n",
                 report.millis,
                 report.output.display(),
                 write.written,
                 write.unchanged,
-                write.removed
+                write.removed,
+                write.written + write.unchanged,
+                size(write.bytes)
             ));
             (out, 0)
         }
@@ -361,5 +393,37 @@ pub fn run(options: &BuildOptions, style: TextStyle, verbose: bool) -> (String, 
             ));
             (out, 1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_over_the_limit_is_warned_of_with_both_sizes() {
+        let warning = size_warning(1_234_567_890, GITHUB_PAGES_LIMIT).unwrap();
+        assert_eq!(warning.severity, crate::diagnostics::Severity::Warning);
+        assert_eq!(
+            warning.message,
+            "the site is 1.2 GB, more than the 1 GB that GitHub Pages publishes"
+        );
+        assert!(warning.hint.unwrap().contains("docs/deploy.md"));
+    }
+
+    #[test]
+    fn a_site_at_or_under_the_limit_is_not() {
+        assert!(size_warning(GITHUB_PAGES_LIMIT, GITHUB_PAGES_LIMIT).is_none());
+        assert!(size_warning(741_000_000, GITHUB_PAGES_LIMIT).is_none());
+        assert!(size_warning(0, GITHUB_PAGES_LIMIT).is_none());
+        assert!(size_warning(GITHUB_PAGES_LIMIT + 1, GITHUB_PAGES_LIMIT).is_some());
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size(0), "0 B");
+        assert_eq!(size(48_213), "48.2 kB");
+        assert_eq!(size(741_400_000), "741.4 MB");
+        assert_eq!(size(7_396_000_000), "7.4 GB");
     }
 }

@@ -76,3 +76,32 @@ fn a_folder_without_archive_toml_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no archive.toml"));
 }
+
+#[test]
+fn build_says_how_many_files_it_left_and_how_big_the_site_is() {
+    let dir = common::copy_to_temp(&common::example());
+    let root = dir.path().to_str().unwrap();
+    let out = annalist(&["--root", root, "build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let text = format!("{stdout}{stderr}");
+    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir.path().join("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name() != annalist::write::MANIFEST_NAME)
+        .map(|e| e.into_path())
+        .collect();
+    let bytes: u64 = files
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    let line = format!(
+        "removed 0): {} files, {}\n",
+        files.len(),
+        annalist::build::size(bytes)
+    );
+    assert!(text.contains(&line), "{line:?} not in {text}");
+    assert!(!text.contains("GitHub Pages"), "{text}");
+}

@@ -58,6 +58,14 @@ fn a_second_build_of_the_same_inputs_does_nothing_and_says_so() {
         "every file but the manifest"
     );
     assert_eq!(snapshot(&output), before, "no file was touched");
+    // The site's size is that of its files but the manifest, both times.
+    let site_bytes: usize = before
+        .iter()
+        .filter(|(path, _)| !path.ends_with(annalist::write::MANIFEST_NAME))
+        .map(|(_, (bytes, _))| bytes.len())
+        .sum();
+    assert_eq!(first.write.unwrap_or_default().bytes, site_bytes as u64);
+    assert_eq!(write.bytes, site_bytes as u64);
     let (text, code) = annalist::build::run(
         &options(root, &output, None),
         annalist::diagnostics::TextStyle {
@@ -68,6 +76,12 @@ fn a_second_build_of_the_same_inputs_does_nothing_and_says_so() {
     );
     assert_eq!(code, 0);
     assert!(text.contains("nothing to do"), "{text}");
+    let size = annalist::build::size(site_bytes as u64);
+    assert!(text.contains(&format!("files ({size}) are in")), "{text}");
+    assert!(
+        !text.contains("GitHub Pages"),
+        "a small site is not warned of: {text}"
+    );
 }
 
 #[test]

@@ -99,6 +99,11 @@ const SITE: &[(&str, &str)] = &[
     (".nojekyll", ""),
 ];
 
+/// The bytes of a site's files, all together.
+fn size_of(site: &[(&str, &str)]) -> u64 {
+    site.iter().map(|(_, text)| text.len() as u64).sum()
+}
+
 #[test]
 fn a_missing_output_folder_is_created_with_every_file() {
     let site = Site::new();
@@ -108,7 +113,8 @@ fn a_missing_output_folder_is_created_with_every_file() {
         WriteSummary {
             written: 4,
             unchanged: 0,
-            removed: 0
+            removed: 0,
+            bytes: size_of(SITE),
         }
     );
     for (path, text) in SITE {
@@ -333,6 +339,10 @@ fn files_dropped_from_the_site_are_removed() {
         .write(&[("index.html", "<h1>home</h1>"), ("style.css", "body{}")])
         .unwrap();
     assert_eq!(summary.removed, 2);
+    assert_eq!(
+        summary.bytes, 19,
+        "the size of what is left, not of what was removed"
+    );
     assert!(!site.out().join("stories/water-deal/index.html").exists());
     assert!(!site.out().join(".nojekyll").exists());
     assert_eq!(site.read("index.html"), "<h1>home</h1>");
@@ -348,7 +358,8 @@ fn a_second_write_of_identical_files_writes_nothing() {
         WriteSummary {
             written: 0,
             unchanged: 4,
-            removed: 0
+            removed: 0,
+            bytes: size_of(SITE),
         }
     );
 }
@@ -449,7 +460,8 @@ fn a_commit_killed_halfway_is_finished_by_the_next_run() {
         WriteSummary {
             written: 0,
             unchanged: 4,
-            removed: 0
+            removed: 0,
+            bytes: size_of(NEXT),
         }
     );
     assert_eq!(site.read("stories/new/index.html"), "<p>new</p>");

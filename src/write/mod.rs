@@ -100,6 +100,9 @@ pub struct WriteSummary {
     pub unchanged: usize,
     /// Files of the previous build that the new site no longer has.
     pub removed: usize,
+    /// The site's size: the bytes of all its files (written and unchanged),
+    /// as a host counts what is published.
+    pub bytes: u64,
 }
 
 /// Why the site could not be written. Each refusal leaves the output folder as it was.
@@ -234,6 +237,7 @@ impl SiteWriter {
             written: moves.len(),
             unchanged,
             removed: removed.len(),
+            bytes: manifest.iter().map(|e| e.len).sum(),
         };
         let same_manifest = moves.is_empty()
             && removed.is_empty()
@@ -389,6 +393,7 @@ pub fn last_build(out_dir: &Path) -> Option<LastBuild> {
     intact.then_some(LastBuild {
         record: build,
         files: read.files.len(),
+        bytes: read.files.iter().map(|e| e.len).sum(),
     })
 }
 
@@ -399,6 +404,8 @@ pub struct LastBuild {
     pub record: serde_json::Value,
     /// How many files it wrote.
     pub files: usize,
+    /// Their bytes, all together.
+    pub bytes: u64,
 }
 
 /// Writes the whole site `files` into `out_dir` at once (see [`SiteWriter`]).
