@@ -370,14 +370,14 @@ pub fn run(options: &BuildOptions, style: TextStyle, verbose: bool) -> (String, 
                     report.millis,
                     write.unchanged,
                     size(write.bytes),
-                    report.output.display(),
+                    crate::root::shown(&report.output, &options.root),
                 ));
                 return (out, 0);
             }
             out.push_str(&format!(
                 "built {stories} stories, {people} people, {quotes} quotes: {pages} pages in {} ms\nwrote {} (written {}, unchanged {}, removed {}): {} files, {}\n",
                 report.millis,
-                report.output.display(),
+                crate::root::shown(&report.output, &options.root),
                 write.written,
                 write.unchanged,
                 write.removed,

@@ -32,6 +32,7 @@ pub mod load;
 pub mod markdown;
 pub mod new;
 pub mod render;
+pub mod root;
 pub mod serve;
 pub mod source;
 pub mod suggest;

@@ -46,11 +46,23 @@ fn main() -> ExitCode {
         color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         width: 100,
     };
+    // The archive folder, resolved once: every stage sees one absolute,
+    // canonical path however it was given (`init` makes its folder itself).
+    let root = match &cli.command {
+        Command::Init(_) => cli.root.clone(),
+        _ => match annalist::root::resolve(&cli.root) {
+            Ok(root) => root,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(1);
+            }
+        },
+    };
     let result = match &cli.command {
-        Command::Check(args) => annalist::check::check(&cli.root, args.strict, args.format, style),
+        Command::Check(args) => annalist::check::check(&root, args.strict, args.format, style),
         Command::Serve(args) => {
             let options = annalist::serve::ServeOptions {
-                root: cli.root.clone(),
+                root: root.clone(),
                 bind: args.bind,
                 port: args.port,
                 base_url: args.base_url.clone(),
@@ -68,7 +80,7 @@ fn main() -> ExitCode {
         }
         Command::Build(args) => {
             let options = BuildOptions {
-                root: cli.root.clone(),
+                root: root.clone(),
                 output: args.output.clone(),
                 base_url: args.base_url.clone(),
                 drafts: args.drafts,
@@ -79,7 +91,7 @@ fn main() -> ExitCode {
         }
         Command::Export(args) => {
             let options = annalist::export::ExportOptions {
-                root: cli.root.clone(),
+                root: root.clone(),
                 sqlite: args.sqlite.clone(),
                 force: args.force,
                 drafts: args.drafts,
@@ -89,7 +101,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
         Command::Init(args) => return finish(annalist::init::run(&args.dir)),
-        Command::New(args) => return finish(annalist::new::run(&cli.root, &args.kind)),
+        Command::New(args) => return finish(annalist::new::run(&root, &args.kind)),
     };
     match result {
         Ok(report) => {

@@ -26,8 +26,17 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_in(
+        root,
+        &["--root", root.to_str().unwrap(), "serve", "--port", "0"],
+    )
+}
+
+/// Starts `annalist ARGS` in the folder `cwd`, as a person types it there.
+fn start_in(cwd: &std::path::Path, args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_annalist"))
-        .args(["--root", root.to_str().unwrap(), "serve", "--port", "0"])
+        .args(args)
+        .current_dir(cwd)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -100,6 +109,91 @@ impl Server {
 }
 
 const STORY: &str = "content/stories/vote.md";
+
+/// Saves an edit of the story and waits until the served page shows it.
+fn a_saved_story_is_served(server: &Server, archive: &std::path::Path, words: &str) {
+    let story = std::fs::read_to_string(archive.join(STORY)).unwrap();
+    // A new sentence after the quoted passage, which ends at "she left".
+    common::write(
+        archive,
+        STORY,
+        &story.replace("Then she left.", &format!("Then she left. {words}")),
+    );
+    let took = server.wait_for("stories/vote/", "the story's edit", |p| p.contains(words));
+    assert!(took < Duration::from_secs(2), "the edit took {took:?}");
+}
+
+#[test]
+fn serve_in_the_archive_folder_without_root_serves_every_kind_of_edit() {
+    // As the README and `init` say it: `cd ARCHIVE && annalist serve`.
+    let archive = common::copy_to_temp(&common::fixture("site/small"));
+    let root = archive.path();
+    common::write(root, "static/extra.css", "p { color: black }\n");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let server = start_in(root, &["serve", "--port", "0"]);
+    let events = server.events();
+
+    a_saved_story_is_served(&server, root, "She came back by Harbour Street.");
+    Server::expect_event(&events, "reload");
+
+    let sidecar = std::fs::read_to_string(root.join(SIDECAR)).unwrap();
+    common::write(
+        root,
+        SIDECAR,
+        &sidecar.replace("Tuesday, *4 March*.", "Wednesday, *5 March*."),
+    );
+    server.wait_for("stories/vote/", "the sidecar's edit", |p| {
+        p.contains("Wednesday, <em>5 March</em>.")
+    });
+
+    let footer = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/footer.html"),
+    )
+    .unwrap();
+    common::write(
+        root,
+        "templates/footer.html",
+        &footer.replace("built with", "lovingly built with"),
+    );
+    server.wait_for("stories/vote/", "the template's edit", |p| {
+        p.contains("lovingly built with")
+    });
+
+    common::write(root, "static/extra.css", "p { color: navy }\n");
+    server.wait_for("extra.css", "the stylesheet's edit", |css| {
+        css.contains("navy")
+    });
+    Server::expect_event(&events, "css");
+}
+
+#[test]
+fn serve_with_a_relative_root_sees_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("site/small"), &dir.path().join("x"));
+    std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+    let server = start_in(
+        &dir.path().join("elsewhere"),
+        &["--root", "../x", "serve", "--port", "0"],
+    );
+    a_saved_story_is_served(&server, &dir.path().join("x"), "She came back at noon.");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_through_a_symlinked_folder_sees_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("site/small"), &dir.path().join("real"));
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+    // Given as a path through the link, and edited through the link too.
+    let link = dir.path().join("link");
+    let server = start_in(dir.path(), &["--root", "link", "serve", "--port", "0"]);
+    a_saved_story_is_served(&server, &link, "She came back by tram.");
+    drop(server);
+    // The link as the current folder (a shell's `cd link`).
+    let server = start_in(&link, &["serve", "--port", "0"]);
+    a_saved_story_is_served(&server, &link, "She came back by ferry.");
+}
 const SIDECAR: &str = "content/stories/vote.ann.toml";
 
 #[test]
