@@ -147,16 +147,36 @@ impl Config {
         }
     }
 
-    /// Checks values serde cannot: the base URL's scheme. Returns a message and hint.
+    /// Checks `base_url` (also given as `--base-url`): an http or https URL
+    /// with a host. Returns a message and hint.
     pub fn validate(&self) -> Result<(), (String, String)> {
-        let url = self.base_url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err((
-                format!("`base_url` must be an http or https URL, found `{url}`"),
-                "write the address the site will be published at, e.g. https://user.github.io/repo/".into(),
-            ));
-        }
-        Ok(())
+        validate_base_url(&self.base_url)
+    }
+
+    /// Every value serde accepts but the site cannot use: the key it is in,
+    /// a message and a hint. (The theme's folder is checked where files are
+    /// read, by `load`.)
+    pub fn problems(&self) -> Vec<(&'static str, String, String)> {
+        let mut problems = Vec::new();
+        let mut check = |key: &'static str, result: Result<(), (String, String)>| {
+            if let Err((message, hint)) = result {
+                problems.push((key, message, hint));
+            }
+        };
+        check("title", validate_title(&self.title));
+        check("base_url", self.validate());
+        check("cname", self.validate_cname());
+        check("language", validate_language(&self.language));
+        check(
+            "description",
+            validate_length("description", &self.description, MAX_DESCRIPTION_CHARS),
+        );
+        check("theme", validate_theme_name(&self.theme));
+        check(
+            "highlight_theme",
+            validate_highlight_theme(&self.markdown.highlight_theme),
+        );
+        problems
     }
 
     /// Checks that `cname`, when given, is a bare host name. Returns a message and hint.
@@ -184,6 +204,141 @@ impl Config {
             hint,
         ))
     }
+}
+
+/// The longest title (of the archive, a story or a page) in characters: a
+/// title is on every page that lists it, so a runaway one multiplies the site.
+pub const MAX_TITLE_CHARS: usize = 300;
+/// The longest name of a person in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest description or summary in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+
+/// The highlighting themes built into syntect, the values `highlight_theme` takes.
+pub const HIGHLIGHT_THEMES: [&str; 7] = [
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
+
+/// A title must say something, and not too much.
+fn validate_title(title: &str) -> Result<(), (String, String)> {
+    if title.trim().is_empty() {
+        return Err((
+            "`title` is blank".into(),
+            "give the archive a title, e.g. title = \"The Harbour Files\"".into(),
+        ));
+    }
+    validate_length("title", title, MAX_TITLE_CHARS)
+}
+
+/// `value` of `key` is at most `max` characters. Returns a message and hint.
+pub fn validate_length(key: &str, value: &str, max: usize) -> Result<(), (String, String)> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err((
+            format!("`{key}` is {chars} characters long, more than the {max} allowed"),
+            "shorten it: it is shown on many pages; put longer text in the Markdown body".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `base_url` is an absolute http or https URL with a host and a valid port.
+pub fn validate_base_url(base_url: &str) -> Result<(), (String, String)> {
+    let text = base_url.trim();
+    let example =
+        "write the address the site will be published at, e.g. https://user.github.io/repo/";
+    let parsed = match url::Url::parse(text) {
+        Ok(url) => url,
+        Err(e) => {
+            return Err((
+                format!("`base_url` is not a valid URL ({e}): `{text}`"),
+                example.into(),
+            ))
+        }
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err((
+            format!("`base_url` must be an http or https URL, found `{text}`"),
+            example.into(),
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err((format!("`base_url` has no host: `{text}`"), example.into()));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err((
+            format!("`base_url` cannot have a query or a fragment: `{text}`"),
+            example.into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `language` is a well-formed BCP 47 language tag (`en`, `en-GB`, `pt-BR`,
+/// `zh-Hant-TW`): it becomes the pages' `lang`, the feeds' `xml:lang` and the
+/// search index's stemming language.
+fn validate_language(language: &str) -> Result<(), (String, String)> {
+    let hint = "write a BCP 47 language tag: a language, then optionally a script and a region, e.g. \"en\", \"en-GB\", \"pt-BR\", \"zh-Hant-TW\"";
+    if language.len() > 35 {
+        return Err((
+            format!(
+                "`language` is {} characters long: a language tag is a few letters",
+                language.len()
+            ),
+            hint.into(),
+        ));
+    }
+    match oxilangtag::LanguageTag::parse(language) {
+        Ok(_) => Ok(()),
+        Err(e) => Err((
+            format!("`language` is not a BCP 47 language tag ({e}): `{language}`"),
+            hint.into(),
+        )),
+    }
+}
+
+/// `theme` names one folder under `themes/`: no path, no `..`.
+fn validate_theme_name(theme: &str) -> Result<(), (String, String)> {
+    let plain = !theme.is_empty()
+        && theme != "."
+        && theme != ".."
+        && !theme.contains(['/', '\\', '\0'])
+        && !theme.chars().any(char::is_control);
+    if plain {
+        return Ok(());
+    }
+    Err((
+        format!("`theme` must be the name of a folder in themes/, found `{theme}`"),
+        "write a folder name such as \"default\" (built in) or \"mine\" for themes/mine/".into(),
+    ))
+}
+
+/// `highlight_theme` is one of syntect's built-in themes.
+fn validate_highlight_theme(name: &str) -> Result<(), (String, String)> {
+    if HIGHLIGHT_THEMES.contains(&name) {
+        return Ok(());
+    }
+    let known = HIGHLIGHT_THEMES
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Case aside: `inspiredgithub` means "InspiredGitHub".
+    let lower: Vec<String> = HIGHLIGHT_THEMES.iter().map(|t| t.to_lowercase()).collect();
+    let near = crate::suggest::closest(&name.to_lowercase(), lower.iter().map(String::as_str))
+        .and_then(|l| lower.iter().position(|t| t == l))
+        .map(|i| HIGHLIGHT_THEMES[i]);
+    let hint = match near {
+        Some(near) => format!("did you mean \"{near}\"? The themes are {known}"),
+        None => format!("the themes are {known}"),
+    };
+    Err((format!("unknown `highlight_theme` `{name}`"), hint))
 }
 
 /// Whether `name` is a domain name of two or more labels (`archive.example.org`):
@@ -236,5 +391,88 @@ mod tests {
         ] {
             assert!(with_cname(bad).validate_cname().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_base_url_needs_a_scheme_a_host_and_a_valid_port() {
+        for good in [
+            "https://example.github.io/repo/",
+            "http://127.0.0.1:1111/",
+            "https://example.com",
+            "http://[::1]:8080/a/",
+        ] {
+            assert!(validate_base_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://",
+            "http://[::1",
+            "http://exa mple.com/",
+            "https://example.com:99999/",
+            "ftp://example.com/",
+            "example.com/",
+            "",
+            "https://example.com/?a=b",
+        ] {
+            let (message, hint) = validate_base_url(bad).unwrap_err();
+            assert!(message.contains("`base_url`"), "{bad}: {message}");
+            assert!(hint.contains("https://"), "{bad}: {hint}");
+        }
+    }
+
+    #[test]
+    fn a_language_is_a_bcp47_tag() {
+        for good in ["en", "en-GB", "pt-BR", "zh-Hant-TW", "de-CH-1996", "es-419"] {
+            assert!(validate_language(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "a/b",
+            "\"><script>alert(1)</script>",
+            "../../../evil",
+            "english language",
+            "en_GB_",
+            &"a".repeat(31),
+            &format!("en-{}", ["abcdefgh"; 5].join("-")),
+        ] {
+            assert!(validate_language(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_title_must_show_and_fit() {
+        assert!(validate_title("The Harbour Files").is_ok());
+        for bad in ["", "   ", "\t"] {
+            assert_eq!(validate_title(bad).unwrap_err().0, "`title` is blank");
+        }
+        assert!(validate_title(&"x".repeat(MAX_TITLE_CHARS)).is_ok());
+        let (message, _) = validate_title(&"x".repeat(1_000_000)).unwrap_err();
+        assert!(message.contains("1000000 characters"), "{message}");
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_and_a_highlight_theme_a_known_one() {
+        assert!(validate_theme_name("default").is_ok());
+        assert!(validate_theme_name("my-theme").is_ok());
+        for bad in ["", ".", "..", "../../../../etc", "a/b", "a\\b", "/etc"] {
+            assert!(validate_theme_name(bad).is_err(), "{bad}");
+        }
+        assert!(validate_highlight_theme("InspiredGitHub").is_ok());
+        let (message, hint) = validate_highlight_theme("inspiredgithub").unwrap_err();
+        assert!(message.contains("unknown `highlight_theme`"), "{message}");
+        assert!(hint.contains("did you mean \"InspiredGitHub\"?"), "{hint}");
+    }
+
+    #[test]
+    fn every_problem_names_its_key() {
+        let config = Config {
+            title: " ".into(),
+            base_url: "https://".into(),
+            language: "a/b".into(),
+            theme: "../x".into(),
+            ..Config::fallback()
+        };
+        let keys: Vec<&str> = config.problems().iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["title", "base_url", "language", "theme"]);
+        assert!(Config::fallback().problems().is_empty());
     }
 }

@@ -178,7 +178,7 @@ impl Archive {
         if !unchanged {
             return None;
         }
-        let links = links_out(after, &self.story_ids);
+        let links = links_out(after, &self.story_ids, id);
         let same_links = links.len() == old.links_out.len()
             && links
                 .iter()
@@ -554,6 +554,15 @@ fn resolve_links(
     let mut backlinks: Vec<Vec<Link>> = vec![Vec::new(); stories.len()];
     for (i, entry) in stories.iter_mut().enumerate() {
         for link in &entry.story.links {
+            if link.target == entry.story.story.slug {
+                diagnostics.push(
+                    Diagnostic::error(format!("the story links to itself (`{}`)", link.target))
+                        .at(&link.origin.file, link.origin.span.clone())
+                        .label("this story's own slug")
+                        .hint("a [[link]] connects this story to another one: name the other story's slug, or remove the entry"),
+                );
+                continue;
+            }
             if story_ids.contains_key(&link.target) || broken.stories.contains(&link.target) {
                 continue;
             }
@@ -570,7 +579,17 @@ fn resolve_links(
                     .hint(hint),
             );
         }
-        let out = links_out(&entry.story, story_ids);
+        for link in &entry.story.text.internal_links {
+            if link.scheme == LinkScheme::Story && link.target == entry.story.story.slug {
+                diagnostics.push(
+                    Diagnostic::warning(format!("`story:{}` links the story to itself", link.target))
+                        .at(&entry.story.story.source, link.source.clone())
+                        .label("this story's own slug")
+                        .hint("link to another story, or to a passage of this one with an ordinary #anchor link"),
+                );
+            }
+        }
+        let out = links_out(&entry.story, story_ids, StoryId(i));
         for link in &out {
             if link.story.0 != i {
                 backlinks[link.story.0].push(Link {
@@ -588,24 +607,28 @@ fn resolve_links(
 }
 
 /// The links out of `story` that resolve, in order: its `[[link]]`s, then the
-/// `story:` links of its Markdown to stories it does not link already.
-fn links_out(story: &AnchoredStory, story_ids: &IdMap<StoryId>) -> Vec<Link> {
+/// `story:` links of its Markdown to stories it does not link already; never
+/// the story itself (`own`).
+fn links_out(story: &AnchoredStory, story_ids: &IdMap<StoryId>, own: StoryId) -> Vec<Link> {
     let mut out: Vec<Link> = story
         .links
         .iter()
         .filter_map(|link| {
-            story_ids.get(&link.target).map(|&target| Link {
-                story: target,
-                relation: link.relation.clone(),
-                span: link.span,
-            })
+            story_ids
+                .get(&link.target)
+                .filter(|&&t| t != own)
+                .map(|&target| Link {
+                    story: target,
+                    relation: link.relation.clone(),
+                    span: link.span,
+                })
         })
         .collect();
     for link in &story.text.internal_links {
         if link.scheme != LinkScheme::Story {
             continue;
         }
-        if let Some(&target) = story_ids.get(&link.target) {
+        if let Some(&target) = story_ids.get(&link.target).filter(|&&t| t != own) {
             if !out.iter().any(|l| l.story == target) {
                 out.push(Link {
                     story: target,

@@ -71,6 +71,14 @@ pub(super) fn anchor_story(
     }
     let mut settled: BTreeMap<String, String> = BTreeMap::new();
     for (name, id) in &sidecar.aliases {
+        if crate::load::fields::is_blank(name.get_ref()) {
+            work.diagnostics.push(
+                Diagnostic::error(format!("an [aliases] name is blank: {:?}", name.get_ref()))
+                    .at(work.sidecar, name.span())
+                    .hint("an [aliases] entry gives a name used in this story and who it means, e.g. \"the mayor\" = \"ilse-varnham\""),
+            );
+            continue;
+        }
         if work.check_person(context.registry, id) {
             people.add(id.get_ref());
             settled.insert(fold_str(name.get_ref()), id.get_ref().clone());

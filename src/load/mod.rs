@@ -4,7 +4,9 @@
 //! Files are parsed in parallel; every problem becomes a [`Diagnostic`] and the
 //! files that parsed are kept, so one run reports everything.
 
+pub mod fields;
 pub mod frontmatter;
+pub mod links;
 pub mod page;
 pub mod parse;
 pub mod person;
@@ -16,7 +18,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -77,6 +78,9 @@ pub enum LoadError {
     /// The folder holds no `archive.toml`.
     #[error("{0} is not an archive: it has no archive.toml (write one with `title` and `base_url`, or pass --root DIR)")]
     NotAnArchive(PathBuf),
+    /// `archive.toml` is a folder.
+    #[error("{0} is a folder: archive.toml must be a file (the archive's settings, with `title` and `base_url`)")]
+    ConfigIsAFolder(PathBuf),
     /// A file or folder could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -96,16 +100,26 @@ pub const PAGES_DIR: &str = "content/pages";
 /// The suffix of annotation sidecars.
 pub const SIDECAR_SUFFIX: &str = ".ann.toml";
 
-/// Loads the archive in `root`.
-pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
-    let config_path = root.join("archive.toml");
-    if !config_path.is_file() {
+/// The path of `root`'s `archive.toml`, or why it is not an archive.
+pub fn config_file(root: &Path) -> Result<PathBuf, LoadError> {
+    let path = root.join("archive.toml");
+    if path.is_dir() {
+        return Err(LoadError::ConfigIsAFolder(path));
+    }
+    if !path.is_file() {
         return Err(LoadError::NotAnArchive(root.to_path_buf()));
     }
+    Ok(path)
+}
+
+/// Loads the archive in `root`.
+pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
+    config_file(root)?;
     let mut diagnostics = Vec::new();
     let (config, config_source) = load_config(root, &mut diagnostics)?;
 
-    let files = list_story_files(root)?;
+    let mut files = list_story_files(root);
+    diagnostics.append(&mut files.problems);
     let stories: Vec<(Option<StoryFile>, Vec<Diagnostic>)> = files
         .pairs
         .par_iter()
@@ -134,15 +148,18 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
         stories.retain(|s| !s.front.draft);
     }
 
-    let people_paths = list_people_files(root)?;
-    let people: Vec<Result<PersonFile, Diagnostic>> = people_paths
+    let people_paths = list_people_files(root, &mut diagnostics);
+    let people: Vec<Result<(PersonFile, Vec<Diagnostic>), Diagnostic>> = people_paths
         .par_iter()
         .map(|path| load_person(root, path))
         .collect();
     let mut loaded_people = Vec::new();
     for (path, person) in people_paths.iter().zip(people) {
         match person {
-            Ok(p) => loaded_people.push(p),
+            Ok((p, mut problems)) => {
+                diagnostics.append(&mut problems);
+                loaded_people.push(p);
+            }
             Err(d) => {
                 diagnostics.push(d);
                 broken.people.push(file_stem(path));
@@ -179,14 +196,11 @@ fn load_config(
     };
     let config = match parse::toml::<Config>(&source, 0..source.text.len()) {
         Ok(config) => {
-            let checks = [
-                ("base_url", config.validate()),
-                ("cname", config.validate_cname()),
-            ];
-            for (key, (message, hint)) in checks
-                .into_iter()
-                .filter_map(|(key, check)| check.err().map(|e| (key, e)))
-            {
+            let mut problems = config.problems();
+            if let Err(problem) = theme_folder(root, &config.theme) {
+                problems.push(("theme", problem.0, problem.1));
+            }
+            for (key, message, hint) in problems {
                 let span =
                     parse::find_key_value(&source, 0..source.text.len(), key).unwrap_or(0..0);
                 diagnostics.push(Diagnostic::error(message).at(&source, span).hint(hint));
@@ -201,39 +215,49 @@ fn load_config(
     Ok((config, Some(source)))
 }
 
+/// The theme `name` is built in (`default`) or a folder `themes/NAME/` of the
+/// archive. Returns a message and hint otherwise.
+fn theme_folder(root: &Path, name: &str) -> Result<(), (String, String)> {
+    // A name that is not a plain folder name is reported by `Config::problems`.
+    let plain = !name.contains(['/', '\\']) && name != ".." && name != ".";
+    if name == "default" || !plain || root.join("themes").join(name).is_dir() {
+        return Ok(());
+    }
+    let mut known: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    known.push("default".into());
+    known.sort();
+    known.dedup();
+    let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean \"{near}\"? A theme is a folder themes/NAME/ holding templates/ and static/; the themes here are {}", known.join(", ")),
+        None => format!("a theme is a folder themes/NAME/ holding templates/ and static/; the themes here are {}", known.join(", ")),
+    };
+    Err((format!("unknown theme `{name}`"), hint))
+}
+
 /// Story files paired with their sidecars, and sidecars with no story.
 struct StoryFiles {
     pairs: Vec<(PathBuf, Option<PathBuf>)>,
     orphan_sidecars: Vec<PathBuf>,
+    /// Links refused and folders that could not be read.
+    problems: Vec<Diagnostic>,
 }
 
-fn list_story_files(root: &Path) -> Result<StoryFiles, LoadError> {
-    let dir = root.join(STORIES_DIR);
+fn list_story_files(root: &Path) -> StoryFiles {
+    let walked = links::walk(root, STORIES_DIR, None);
     let mut stories: Vec<PathBuf> = Vec::new();
     let mut sidecars = Vec::new();
-    if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| LoadError::Io {
-                path: e.path().unwrap_or(&dir).to_path_buf(),
-                source: e.into(),
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
-            let name = entry.file_name().to_string_lossy();
-            if name.starts_with('.') {
-                continue;
-            }
-            if name.ends_with(SIDECAR_SUFFIX) {
-                sidecars.push(relative);
-            } else if name.ends_with(".md") {
-                stories.push(relative);
-            }
+    for relative in walked.files {
+        let name = relative.file_name().unwrap_or_default().as_encoded_bytes();
+        if name.ends_with(SIDECAR_SUFFIX.as_bytes()) {
+            sidecars.push(relative);
+        } else if name.ends_with(b".md") {
+            stories.push(relative);
         }
     }
     // Stories in path order. A walk with each folder sorted by name gives
@@ -256,49 +280,55 @@ fn list_story_files(root: &Path) -> Result<StoryFiles, LoadError> {
             None => orphan_sidecars.push(sidecar),
         }
     }
-    Ok(StoryFiles {
+    StoryFiles {
         pairs: stories.into_iter().zip(paired).collect(),
         orphan_sidecars,
-    })
+        problems: walked.problems,
+    }
 }
 
 /// The story a sidecar belongs to: `a/b.ann.toml` → `a/b.md`.
 fn orphan_story_name(sidecar: &Path) -> PathBuf {
-    let name = sidecar
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.strip_suffix(SIDECAR_SUFFIX).unwrap_or(&name);
-    sidecar.with_file_name(format!("{stem}.md"))
+    replace_suffix(sidecar, SIDECAR_SUFFIX, ".md")
 }
 
-fn list_people_files(root: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    list_markdown_files(root, PEOPLE_DIR)
+/// `path` with the end `from` of its file name replaced by `to`, byte for
+/// byte, so that names that are not UTF-8 pair up too; `path` itself when its
+/// name does not end so.
+fn replace_suffix(path: &Path, from: &str, to: &str) -> PathBuf {
+    let Some(name) = path.file_name() else {
+        return path.to_path_buf();
+    };
+    let Some(stem) = name.as_encoded_bytes().strip_suffix(from.as_bytes()) else {
+        return path.to_path_buf();
+    };
+    let mut bytes = stem.to_vec();
+    bytes.extend_from_slice(to.as_bytes());
+    // SAFETY: `stem` is the name's encoded bytes cut just before an ASCII
+    // (UTF-8) suffix, and `to` is UTF-8: joined, they are valid encoded bytes.
+    let name = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) };
+    path.with_file_name(name)
 }
 
-/// The `.md` files directly inside `folder` (relative to `root`), sorted.
-fn list_markdown_files(root: &Path, folder: &str) -> Result<Vec<PathBuf>, LoadError> {
-    let dir = root.join(folder);
-    let mut paths = Vec::new();
-    if !dir.is_dir() {
-        return Ok(paths);
-    }
-    let entries = std::fs::read_dir(&dir).map_err(|source| LoadError::Io {
-        path: dir.clone(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".md") && !name.starts_with('.') && entry.path().is_file() {
-            paths.push(Path::new(folder).join(name));
-        }
-    }
-    paths.sort();
-    Ok(paths)
+fn list_people_files(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    list_markdown_files(root, PEOPLE_DIR, problems)
+}
+
+/// The `.md` files directly inside `folder` (relative to `root`), sorted;
+/// links that leave the archive are refused into `problems`.
+fn list_markdown_files(root: &Path, folder: &str, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut walked = links::walk(root, folder, Some(1));
+    problems.append(&mut walked.problems);
+    walked
+        .files
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .as_encoded_bytes()
+                .ends_with(b".md")
+        })
+        .collect()
 }
 
 /// Loads one story (`content/stories/…/NAME.md`, relative to `root`) with its
@@ -320,12 +350,7 @@ pub fn load_one_story(
 
 /// The sidecar path of a story path: `a/b.md` → `a/b.ann.toml`.
 pub fn sidecar_path(story: &Path) -> PathBuf {
-    let name = story
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stem = name.strip_suffix(".md").unwrap_or(&name);
-    story.with_file_name(format!("{stem}{SIDECAR_SUFFIX}"))
+    replace_suffix(story, ".md", SIDECAR_SUFFIX)
 }
 
 fn load_story(
@@ -348,7 +373,7 @@ fn load_story(
             return (None, diagnostics);
         }
         Err(ReadFailure::Io(e)) => {
-            diagnostics.push(Diagnostic::error(e.to_string()));
+            diagnostics.push(unreadable(path, e));
             return (None, diagnostics);
         }
     };
@@ -380,6 +405,7 @@ fn load_story(
         }
         None => (slugify(&file_stem(path)), 0..0),
     };
+    check_story_fields(&source, parts.front.clone(), &front, &mut diagnostics);
     let story = StoryFile {
         source,
         front,
@@ -391,21 +417,61 @@ fn load_story(
     (Some(story), diagnostics)
 }
 
+/// A story's text fields: a title that shows, and no field too long to show.
+fn check_story_fields(
+    source: &Source,
+    front: std::ops::Range<usize>,
+    story: &StoryFront,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use crate::config::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_TITLE_CHARS};
+    if fields::is_blank(&story.title) {
+        diagnostics.push(fields::error_at(
+            source,
+            front.clone(),
+            "title",
+            "`title` is blank".into(),
+            "give the story its headline",
+        ));
+    }
+    let mut checks = vec![("title", story.title.as_str(), MAX_TITLE_CHARS)];
+    checks.extend(
+        story
+            .summary
+            .as_deref()
+            .map(|s| ("summary", s, MAX_DESCRIPTION_CHARS)),
+    );
+    checks.extend(
+        story
+            .source
+            .as_deref()
+            .map(|s| ("source", s, MAX_NAME_CHARS)),
+    );
+    checks.extend(
+        story
+            .authors
+            .iter()
+            .map(|a| ("authors", a.as_str(), MAX_NAME_CHARS)),
+    );
+    fields::check_lengths(source, front, checks, diagnostics);
+}
+
 fn load_sidecar(root: &Path, path: &Path) -> Result<SidecarFile, Diagnostic> {
     let source = match read_source(root, path) {
         Ok(source) => source,
         Err(ReadFailure::Content(d)) => return Err(d),
-        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+        Err(ReadFailure::Io(e)) => return Err(unreadable(path, e)),
     };
     let sidecar = parse::toml::<Sidecar>(&source, 0..source.text.len())?;
     Ok(SidecarFile { source, sidecar })
 }
 
-fn load_person(root: &Path, path: &Path) -> Result<PersonFile, Diagnostic> {
+/// Loads a person; a file that parses may still have problems, returned beside it.
+fn load_person(root: &Path, path: &Path) -> Result<(PersonFile, Vec<Diagnostic>), Diagnostic> {
     let source = match read_source(root, path) {
         Ok(source) => source,
         Err(ReadFailure::Content(d)) => return Err(d),
-        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+        Err(ReadFailure::Io(e)) => return Err(unreadable(path, e)),
     };
     let parts = frontmatter::split(&source)?;
     let front: PersonFront = frontmatter::parse(&source, &parts)?;
@@ -418,18 +484,60 @@ fn load_person(root: &Path, path: &Path) -> Result<PersonFile, Diagnostic> {
                 slugify(&id)
             )));
     }
-    if front.name.trim().is_empty() {
+    if fields::is_blank(&front.name) {
         let span = parse::find_key_value(&source, parts.front.clone(), "name").unwrap_or(0..0);
         return Err(Diagnostic::error("empty `name`")
             .at(&source, span)
             .hint("give the person's full name"));
     }
-    Ok(PersonFile {
+    let problems = person_problems(&source, parts.front.clone(), &front);
+    let person = PersonFile {
         source,
         id,
         front,
         body: parts.body,
-    })
+    };
+    Ok((person, problems))
+}
+
+/// A person's text fields: aliases that show, and no field too long to show.
+fn person_problems(
+    source: &Source,
+    front: std::ops::Range<usize>,
+    person: &PersonFront,
+) -> Vec<Diagnostic> {
+    use crate::config::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+    let mut problems = Vec::new();
+    for alias in person.aliases.iter().filter(|a| fields::is_blank(a)) {
+        problems.push(fields::error_at(
+            source,
+            front.clone(),
+            "aliases",
+            format!("an alias is blank: {alias:?}"),
+            "an alias is another name the text uses for the person, such as a surname: remove the blank one",
+        ));
+    }
+    let mut checks = vec![("name", person.name.as_str(), MAX_NAME_CHARS)];
+    checks.extend(
+        person
+            .aliases
+            .iter()
+            .map(|a| ("aliases", a.as_str(), MAX_NAME_CHARS)),
+    );
+    checks.extend(
+        person
+            .description
+            .as_deref()
+            .map(|d| ("description", d, MAX_DESCRIPTION_CHARS)),
+    );
+    checks.extend(
+        person
+            .roles
+            .iter()
+            .map(|r| ("roles", r.title.as_str(), MAX_NAME_CHARS)),
+    );
+    fields::check_lengths(source, front, checks, &mut problems);
+    problems
 }
 
 fn load_pages(
@@ -438,7 +546,7 @@ fn load_pages(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<PageFile>, LoadError> {
     let mut pages = Vec::new();
-    for path in list_markdown_files(root, PAGES_DIR)? {
+    for path in list_markdown_files(root, PAGES_DIR, diagnostics) {
         match load_page(root, &path) {
             Ok(page) if page.front.draft && !options.drafts => {}
             Ok(page) => pages.push(page),
@@ -452,7 +560,7 @@ fn load_page(root: &Path, path: &Path) -> Result<PageFile, Diagnostic> {
     let source = match read_source(root, path) {
         Ok(source) => source,
         Err(ReadFailure::Content(d)) => return Err(d),
-        Err(ReadFailure::Io(e)) => return Err(Diagnostic::error(e.to_string())),
+        Err(ReadFailure::Io(e)) => return Err(unreadable(path, e)),
     };
     let parts = frontmatter::split(&source)?;
     let front: PageFront = frontmatter::parse(&source, &parts)?;
@@ -462,12 +570,49 @@ fn load_page(root: &Path, path: &Path) -> Result<PageFile, Diagnostic> {
             .at_start(&source)
             .hint("the file name becomes the page's URL: use lowercase letters, digits and hyphens, and not the name of a section of the site (stories, people, quotes, tags, …)"));
     }
+    if fields::is_blank(&front.title) {
+        return Err(fields::error_at(
+            &source,
+            parts.front.clone(),
+            "title",
+            "`title` is blank".into(),
+            "give the page a title: it names the page in the footer and in the browser's tab",
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut checks = vec![(
+        "title",
+        front.title.as_str(),
+        crate::config::MAX_TITLE_CHARS,
+    )];
+    checks.extend(
+        front
+            .description
+            .as_deref()
+            .map(|d| ("description", d, crate::config::MAX_DESCRIPTION_CHARS)),
+    );
+    fields::check_lengths(&source, parts.front.clone(), checks, &mut problems);
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem);
+    }
     Ok(PageFile {
         source,
         name,
         front,
         body: parts.body,
     })
+}
+
+/// A content file that exists but cannot be read, as a diagnostic that names it.
+fn unreadable(relative: &Path, error: LoadError) -> Diagnostic {
+    let why = match &error {
+        LoadError::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    };
+    let shown = SourceFile::new(display_path(relative), String::new());
+    Diagnostic::error(format!("cannot read {}: {why}", display_path(relative)))
+        .at_start(&shown)
+        .hint("check that the file can be read by the user running annalist")
 }
 
 enum ReadFailure {

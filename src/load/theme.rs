@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
-use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{display_path, Source, SourceFile};
@@ -90,25 +89,24 @@ fn read_dir_into(
     dir: &Path,
     add: &mut dyn FnMut(String, PathBuf, Vec<u8>),
 ) -> Result<(), Diagnostic> {
-    if !dir.is_dir() {
-        return Ok(());
+    let folder = dir.strip_prefix(root).unwrap_or(dir);
+    let walked = super::links::walk(root, &display_path(folder), None);
+    if let Some(problem) = walked.problems.into_iter().next() {
+        return Err(problem);
     }
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+    for from_root in walked.files {
+        let path = root.join(&from_root);
+        let name = from_root.file_name().unwrap_or_default().to_string_lossy();
+        if name.ends_with('~') {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Diagnostic::error(format!("cannot read {}: {e}", entry.path().display()))
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let shown = SourceFile::new(display_path(&from_root), String::new());
+            Diagnostic::error(format!("cannot read {}: {e}", display_path(&from_root)))
+                .at_start(&shown)
+                .hint("check that the file can be read by the user running annalist")
         })?;
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let from_root = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
         add(display_path(relative), from_root, bytes);
     }
     Ok(())

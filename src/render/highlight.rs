@@ -107,4 +107,11 @@ mod tests {
         assert!(css.contains(".hl-"));
         assert!(css.contains("prefers-color-scheme: dark"));
     }
+
+    #[test]
+    fn the_configured_theme_names_are_syntects() {
+        let mut names = theme_names();
+        names.sort();
+        assert_eq!(names, crate::config::HIGHLIGHT_THEMES);
+    }
 }

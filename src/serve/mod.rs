@@ -49,8 +49,8 @@ pub struct ServeOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The folder is not an archive.
-    #[error("{0} is not an archive: it has no archive.toml")]
-    NotAnArchive(PathBuf),
+    #[error("{0}")]
+    NotAnArchive(crate::load::LoadError),
     /// The address could not be bound.
     #[error("cannot listen on {address}: {source} (is another server running? try --port)")]
     Bind {
@@ -69,9 +69,7 @@ pub enum ServeError {
 
 /// Runs the server until Ctrl-C.
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
-    if !options.root.join("archive.toml").is_file() {
-        return Err(ServeError::NotAnArchive(options.root.clone()));
-    }
+    crate::load::config_file(&options.root).map_err(ServeError::NotAnArchive)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
