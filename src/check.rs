@@ -55,6 +55,7 @@ pub struct Stages(pub Vec<(&'static str, std::time::Duration)>);
 impl Stages {
     /// Runs `f`, recording its duration under `name`.
     pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        crate::progress::stage(name);
         let started = std::time::Instant::now();
         let value = f();
         self.0.push((name, started.elapsed()));

@@ -8,11 +8,19 @@ use crate::check::Format;
 
 /// A static site generator for annotated story archives.
 #[derive(Debug, Parser)]
-#[command(name = "annalist", version, about)]
+#[command(
+    name = "annalist",
+    version,
+    about,
+    after_help = "Example:\n  annalist init my-archive && cd my-archive && annalist serve"
+)]
 pub struct Cli {
     /// The archive folder (the one holding archive.toml).
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
+    /// Show no progress line, even on a terminal (the closing summary stays).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -22,16 +30,34 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into a folder.
+    #[command(
+        after_help = "Examples:\n  annalist build                       the site into public/\n  annalist build -o site --base-url https://user.github.io/repo/\n  annalist --root ../my-archive build  an archive elsewhere"
+    )]
     Build(BuildArgs),
     /// Report every error and warning in the archive, without writing anything.
+    #[command(
+        after_help = "Examples:\n  annalist check                    errors fail, warnings are listed\n  annalist check --strict           warnings fail too (for CI)\n  annalist check --format json      for editors and scripts"
+    )]
     Check(CheckArgs),
     /// Write the archive as data: a SQLite database of stories, people, quotes, mentions and links.
+    #[command(
+        after_help = "Example:\n  annalist export --sqlite archive.sqlite && sqlite3 archive.sqlite 'select count(*) from quotes'"
+    )]
     Export(ExportArgs),
     /// Make a new archive: settings, an example story, people, a GitHub Pages workflow.
+    #[command(
+        after_help = "Example:\n  annalist init my-archive && cd my-archive && annalist serve"
+    )]
     Init(InitArgs),
     /// Write a skeleton story or person into the archive.
+    #[command(
+        after_help = "Examples:\n  annalist new story \"Council approves the harbour budget\"\n  annalist new person \"Ilse Varnham\""
+    )]
     New(NewArgs),
     /// Build into memory and serve with live reload while you write.
+    #[command(
+        after_help = "Examples:\n  annalist serve                    http://127.0.0.1:1111 under base_url's path\n  annalist serve --port 8080 --open\n  annalist serve --poll             where the file system sends no change events"
+    )]
     Serve(ServeArgs),
 }
 
@@ -120,11 +146,15 @@ pub struct NewArgs {
 #[derive(Debug, Subcommand)]
 pub enum NewKind {
     /// A story dated today, in content/stories/YEAR/, with an empty sidecar.
+    #[command(
+        after_help = "Example:\n  annalist new story \"Council approves the harbour budget\""
+    )]
     Story {
         /// The headline; the file name is made from it.
         title: String,
     },
     /// A person in content/people/.
+    #[command(after_help = "Example:\n  annalist new person \"Ilse Varnham\"")]
     Person {
         /// The full name; the id (file name) is made from it.
         name: String,

@@ -31,6 +31,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod new;
+pub mod progress;
 pub mod render;
 pub mod root;
 pub mod serve;

@@ -58,6 +58,14 @@ fn main() -> ExitCode {
             }
         },
     };
+    // A long build, check or export shows its stage and count on a terminal.
+    let long = matches!(
+        cli.command,
+        Command::Build(_) | Command::Check(_) | Command::Export(_)
+    );
+    if long && !cli.quiet && std::io::stderr().is_terminal() {
+        annalist::progress::install();
+    }
     let result = match &cli.command {
         Command::Check(args) => annalist::check::check(&root, args.strict, args.format, style),
         Command::Serve(args) => {
@@ -86,6 +94,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
             };
             let (text, code) = annalist::build::run(&options, style, args.verbose);
+            annalist::progress::finish();
             eprint!("{text}");
             return ExitCode::from(code as u8);
         }
@@ -97,12 +106,14 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
             };
             let (text, code) = annalist::export::run(&options, style);
+            annalist::progress::finish();
             eprint!("{text}");
             return ExitCode::from(code as u8);
         }
         Command::Init(args) => return finish(annalist::init::run(&args.dir)),
         Command::New(args) => return finish(annalist::new::run(&root, &args.kind)),
     };
+    annalist::progress::finish();
     match result {
         Ok(report) => {
             print!("{}", report.stdout);

@@ -105,3 +105,82 @@ fn build_says_how_many_files_it_left_and_how_big_the_site_is() {
     assert!(text.contains(&line), "{line:?} not in {text}");
     assert!(!text.contains("GitHub Pages"), "{text}");
 }
+
+#[test]
+fn version_and_every_commands_help_ending_with_an_example() {
+    let version = annalist(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("annalist {}", env!("CARGO_PKG_VERSION"))
+    );
+    for command in [
+        &[][..],
+        &["build"],
+        &["check"],
+        &["export"],
+        &["init"],
+        &["new"],
+        &["new", "story"],
+        &["new", "person"],
+        &["serve"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = annalist(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        let tail: Vec<&str> = help.trim_end().lines().rev().take(4).collect();
+        let example = help
+            .rfind("Example")
+            .unwrap_or_else(|| panic!("{args:?} --help has no example:\n{help}"));
+        assert!(
+            help[example..].lines().count() <= 5,
+            "{args:?}: the example ends the help: {tail:?}"
+        );
+        assert!(help[example..].contains("annalist "), "{args:?}: {help}");
+    }
+}
+
+/// `annalist ARGS` on a terminal (util-linux's `script` gives it one): what
+/// the terminal showed.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(args: &str) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_annalist"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("ANNALIST_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("script (util-linux) runs a command on a terminal");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_shows_on_a_terminal_only_and_the_summary_stays() {
+    let dir = common::copy_to_temp(&common::example());
+    let root = dir.path().to_str().unwrap();
+    let shown = on_a_terminal(&format!("--root {root} build -o one"));
+    assert!(
+        shown.contains("render: stories and people"),
+        "the stage and count: {shown}"
+    );
+    assert!(shown.contains("wrote one ("), "the summary stays: {shown}");
+    let quiet = on_a_terminal(&format!("--root {root} build -o two --quiet"));
+    assert!(!quiet.contains("render:"), "{quiet}");
+    assert!(quiet.contains("wrote two ("), "{quiet}");
+    let piped = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(["--root", root, "build", "-o", "three"])
+        .env("ANNALIST_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    let piped = String::from_utf8_lossy(&piped.stderr);
+    assert!(!piped.contains("render:"), "{piped}");
+    assert!(
+        !piped.contains('\u{1b}'),
+        "no terminal codes when piped: {piped}"
+    );
+    let checked = on_a_terminal(&format!("--root {root} check"));
+    assert!(checked.contains("check ok"), "{checked}");
+}

@@ -152,6 +152,10 @@ pub fn render_site(
         out.put_all(archive.pages.iter().map(|p| r.content_page(p)))?;
         out.put(r.not_found())
     };
+    crate::progress::expect(
+        "render: stories and people",
+        (archive.stories.len() + archive.people.len()) as u64,
+    );
     let items = || -> Result<(), WriteError> {
         (0..archive.stories.len())
             .into_par_iter()
@@ -163,6 +167,7 @@ pub fn render_site(
                 out.put(r.story(StoryId(i), &text))?;
                 out.put_all(entry.quotes.iter().map(|&q| r.quote(q, &text)))?;
                 let annotations = super::data::annotation_file(archive, entry, &text, &base_url);
+                crate::progress::advance();
                 if statics.contains(annotations.path.as_str()) {
                     return Ok(());
                 }
@@ -170,7 +175,10 @@ pub fn render_site(
             })?;
         (0..archive.people.len())
             .into_par_iter()
-            .try_for_each(|i| out.put(r.person(PersonId(i))))?;
+            .try_for_each(|i| {
+                crate::progress::advance();
+                out.put(r.person(PersonId(i)))
+            })?;
         (0..archive.people.len())
             .into_par_iter()
             .try_for_each(|i| out.put_all(r.person_lists(PersonId(i), None)))
