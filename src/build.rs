@@ -13,7 +13,7 @@ use crate::load::{theme, LoadError, LoadOptions, Loaded};
 use crate::render::site::{render_site, RenderError, Rendered};
 use crate::render::templates::Templates;
 use crate::source::SourceFile;
-use crate::write::{last_build, Sink, SiteWriter, WriteError, WriteSummary};
+use crate::write::{last_build, OutputLock, Sink, SiteWriter, WriteError, WriteSummary};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -211,19 +211,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
         }
         _ => None,
     };
-    if let Some(report) = fingerprint
-        .as_deref()
-        .and_then(|print| nothing_to_do(&options.root, &output, print))
-    {
-        return Ok(BuildReport {
-            millis: started.elapsed().as_millis(),
-            stages: inputs.stages,
-            ..report
-        });
-    }
+    // The output folder is locked from here to the commit: the last build is
+    // read, and the new one written, while no other build writes there. A
+    // build with errors in its inputs never writes, and does not wait.
+    let lock = match &fingerprint {
+        Some(print) => {
+            let lock = lock_output(&output).map_err(|e| (e.into(), Vec::new()))?;
+            if let Some(report) = nothing_to_do(&options.root, &lock, print) {
+                return Ok(BuildReport {
+                    millis: started.elapsed().as_millis(),
+                    stages: inputs.stages,
+                    ..report
+                });
+            }
+            Some(lock)
+        }
+        None => None,
+    };
     let mut prepared = finish(inputs, options.base_url.as_deref())?;
     let mut stages = std::mem::take(&mut prepared.stages);
-    let writer = SiteWriter::open(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?;
+    let lock = match lock {
+        Some(lock) => lock,
+        None => lock_output(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?,
+    };
+    let writer = SiteWriter::with_lock(lock).map_err(|e| (e.into(), prepared.warnings.clone()))?;
     // Pages are written (to staging) as they are rendered: "render" includes
     // writing them, "write" is the commit that puts them in place.
     let rendered = match stages.time("render", || render(&prepared, &writer)) {
@@ -272,6 +283,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
     })
 }
 
+/// Locks the output folder for this build; while another build holds it, says
+/// on stderr which process that is, and waits.
+fn lock_output(output: &Path) -> Result<OutputLock, WriteError> {
+    OutputLock::acquire(output, &mut |holder| eprintln!("{holder}"))
+}
+
 /// What a build records of itself in its output's manifest, so that the next
 /// build with the same inputs can report the same without doing it again.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -287,8 +304,8 @@ struct BuildRecord {
 /// The report of the last build into `output`, when it was made from the same
 /// `inputs` and its files are all there as it wrote them: nothing to do, no
 /// file to write. Its warnings are reported again.
-fn nothing_to_do(root: &Path, output: &Path, inputs: &str) -> Option<BuildReport> {
-    let last = last_build(output)?;
+fn nothing_to_do(root: &Path, lock: &OutputLock, inputs: &str) -> Option<BuildReport> {
+    let last = last_build(lock)?;
     let record: BuildRecord = serde_json::from_value(last.record).ok()?;
     if record.inputs != inputs {
         return None;
@@ -305,7 +322,7 @@ fn nothing_to_do(root: &Path, output: &Path, inputs: &str) -> Option<BuildReport
     diagnostics.extend(size_warning(last.bytes, GITHUB_PAGES_LIMIT));
     Some(BuildReport {
         diagnostics,
-        output: output.to_path_buf(),
+        output: lock.out_dir().to_path_buf(),
         counts: record.counts,
         write: Some(WriteSummary {
             written: 0,

@@ -164,10 +164,32 @@ fn a_build_left_halfway_beside_the_output_builds_again() {
     let dir = common::copy_to_temp(&common::example());
     let (root, output) = (dir.path(), dir.path().join("public"));
     run(root, &output);
-    // What a build killed before its commit leaves: a staging folder beside the output.
+    // What a build killed before its commit leaves: a staging folder beside the
+    // output, with the marker annalist writes first into it.
     fs::create_dir(dir.path().join(".public.annalist-staging-999999")).unwrap();
+    fs::write(
+        dir.path()
+            .join(".public.annalist-staging-999999/.annalist-staging"),
+        "",
+    )
+    .unwrap();
     assert!(!run(root, &output).up_to_date);
     assert!(!dir.path().join(".public.annalist-staging-999999").exists());
+}
+
+#[test]
+fn a_folder_named_like_staging_that_annalist_did_not_make_changes_nothing() {
+    let dir = common::copy_to_temp(&common::example());
+    let (root, output) = (dir.path(), dir.path().join("public"));
+    run(root, &output);
+    let theirs = dir.path().join(".public.annalist-staging-999999");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("notes.txt"), "mine").unwrap();
+    assert!(run(root, &output).up_to_date);
+    assert_eq!(
+        fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]

@@ -407,16 +407,67 @@ fn no_staging_or_backup_folder_is_left_after_a_write() {
     assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
 }
 
+/// The file annalist writes first into every staging folder it makes.
+const STAGING_MARKER: &str = ".annalist-staging";
+
 #[test]
 fn a_stale_staging_folder_from_a_killed_run_is_removed() {
     let site = Site::new();
     site.write(SITE).unwrap();
+    // What a build killed before its commit leaves: its staging folder, marked
+    // as annalist's, and its lock file (the OS lock went with the process).
     let stale = site.root.path().join(".public.annalist-staging-999999");
     fs::create_dir_all(stale.join("stories")).unwrap();
+    fs::write(stale.join(STAGING_MARKER), "").unwrap();
     fs::write(stale.join("stories/half.html"), "half").unwrap();
+    fs::write(
+        site.root.path().join(".public.annalist-lock"),
+        "pid: 999999\n",
+    )
+    .unwrap();
     site.write(SITE).unwrap();
     assert!(!stale.exists());
     assert!(site.leftovers().is_empty(), "{:?}", site.leftovers());
+}
+
+#[test]
+fn a_folder_named_like_staging_that_annalist_did_not_make_is_left_alone() {
+    let site = Site::new();
+    let theirs = site.root.path().join(".public.annalist-staging-2");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("notes.txt"), "mine").unwrap();
+    site.write(SITE).unwrap();
+    site.write(&SITE[..2]).unwrap();
+    assert_eq!(
+        fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(site.leftovers(), [".public.annalist-staging-2"]);
+}
+
+#[test]
+fn a_folder_annalist_did_not_make_where_this_build_stages_is_reported() {
+    let site = Site::new();
+    site.write(SITE).unwrap();
+    let before = snapshot(&site.out());
+    let name = format!(".public.annalist-staging-{}", std::process::id());
+    let theirs = site.root.path().join(&name);
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("notes.txt"), "mine").unwrap();
+    let err = site.write(&SITE[..2]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} has the name of the folder this build stages the site in, but annalist did not make it: move or rename it",
+            theirs.display()
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(snapshot(&site.out()), before);
+    assert_eq!(site.leftovers(), [name]);
 }
 
 #[test]
@@ -476,6 +527,7 @@ fn a_staging_folder_without_a_journal_is_not_committed() {
     let before = snapshot(&site.out());
     let stale = site.root.path().join(".public.annalist-staging-999999");
     fs::create_dir_all(&stale).unwrap();
+    fs::write(stale.join(STAGING_MARKER), "").unwrap();
     fs::write(stale.join("index.html"), "half-built").unwrap();
     let summary = site.write(SITE).unwrap();
     assert_eq!((summary.written, summary.unchanged), (0, 4));

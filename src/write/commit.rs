@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::{self, MANIFEST_NAME};
-use super::place::{remove, Place};
+use super::place::{remove, Place, MARKER_NAME};
 use super::WriteError;
 
 /// The journal's file name inside the staging folder.
@@ -41,6 +41,11 @@ pub(super) fn commit(
     let staging = place.staging_dir()?;
     manifest::put(staging, manifest)?;
     if !existed {
+        // The staging folder becomes the output folder: without its marker,
+        // which would be published. (Killed between the two, the folder is left
+        // unmarked, as someone else's: never removed, never in the way.)
+        let marker = staging.join(MARKER_NAME);
+        fs::remove_file(&marker).map_err(WriteError::io("remove", &marker))?;
         return fs::rename(staging, &place.dir).map_err(WriteError::io("move into place", staging));
     }
     write_journal(staging, journal)?;

@@ -10,7 +10,9 @@
 //! output folder is untouched, so a build that fails leaves it as it was; a commit
 //! that is killed halfway is finished by the next run, from the journal it wrote
 //! first. Anything in the folder that the manifest does not list belongs to
-//! someone else (a `CNAME` added by hand) and is left where it is.
+//! someone else (a `CNAME` added by hand) and is left where it is. A build holds
+//! the output folder's lock ([`OutputLock`]) from opening to commit, so two
+//! builds into one folder take turns.
 
 mod commit;
 mod manifest;
@@ -26,9 +28,9 @@ use std::sync::Mutex;
 use rayon::slice::ParallelSliceMut;
 
 pub use manifest::{content_hash, MANIFEST_NAME};
+pub use place::{Holder, OutputLock};
 
 use manifest::Entry;
-use place::Place;
 use previous::Previous;
 
 /// One file of the site: a path relative to the output root, with `/` separators
@@ -125,6 +127,9 @@ pub enum WriteError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A folder annalist did not make has the name of this build's staging folder.
+    #[error("{0} has the name of the folder this build stages the site in, but annalist did not make it: move or rename it")]
+    InTheWay(PathBuf),
     /// A file annalist did not make stands where the new site writes.
     #[error("{0} was not made by annalist, but the new site writes to that path: move it out of the output folder")]
     Conflict(PathBuf),
@@ -163,10 +168,12 @@ impl WriteError {
 /// Writes a site into an output folder, page by page: open it before rendering,
 /// [`put`](Sink::put) each file as it is rendered, then [`commit`](Self::commit).
 /// Dropped without a commit, it removes what it staged and the output folder
-/// stays as it was.
+/// stays as it was. It holds the output folder's lock until it is dropped.
 #[derive(Debug)]
 pub struct SiteWriter {
-    place: Place,
+    /// The output folder, locked for this build (let go after `drop` has
+    /// removed what was staged).
+    lock: OutputLock,
     previous: Previous,
     /// Every file put so far, and whether it was staged (new or changed bytes).
     entries: Mutex<Vec<(Entry, bool)>>,
@@ -178,15 +185,24 @@ pub struct SiteWriter {
 }
 
 impl SiteWriter {
-    /// Opens the output folder `out_dir` for a new build: finishes a commit that
-    /// was killed halfway, removes staging left by killed builds, and reads the
-    /// previous build's manifest. Refuses a folder that annalist did not make.
+    /// Opens the output folder `out_dir` for a new build: locks it (while
+    /// another build holds the lock, says so on stderr and waits), then goes on
+    /// as [`SiteWriter::with_lock`].
     pub fn open(out_dir: &Path) -> Result<SiteWriter, WriteError> {
-        let place = Place::locate(out_dir)?;
+        let lock = OutputLock::acquire(out_dir, &mut |holder| eprintln!("{holder}"))?;
+        SiteWriter::with_lock(lock)
+    }
+
+    /// Opens the output folder that `lock` holds for a new build: finishes a
+    /// commit that was killed halfway, removes staging left by killed builds,
+    /// and reads the previous build's manifest. Refuses a folder that annalist
+    /// did not make.
+    pub fn with_lock(lock: OutputLock) -> Result<SiteWriter, WriteError> {
+        let place = lock.place();
         place.finish_or_remove_stale()?;
-        let previous = Previous::read(&place.dir, out_dir)?;
+        let previous = Previous::read(&place.dir, lock.out_dir())?;
         Ok(SiteWriter {
-            place,
+            lock,
             previous,
             entries: Mutex::new(Vec::new()),
             folders: Mutex::new(HashSet::new()),
@@ -245,7 +261,7 @@ impl SiteWriter {
             && self.previous.build == record;
         if same_manifest {
             self.committed = true;
-            self.place.discard_staging();
+            self.lock.place().discard_staging();
             return Ok(summary);
         }
         let journal = commit::Journal {
@@ -253,7 +269,7 @@ impl SiteWriter {
             removes: removed,
         };
         commit::commit(
-            &self.place,
+            self.lock.place(),
             self.previous.exists(),
             manifest_bytes,
             &journal,
@@ -270,7 +286,7 @@ impl SiteWriter {
 
     /// Where `rel` is staged, its folder made.
     fn staged_path(&self, rel: &str) -> Result<PathBuf, WriteError> {
-        let staging = self.place.staging_dir()?;
+        let staging = self.lock.place().staging_dir()?;
         if let Some((folder, _)) = rel.rsplit_once('/') {
             let known = self
                 .folders
@@ -368,18 +384,19 @@ impl Sink for SiteWriter {
 impl Drop for SiteWriter {
     fn drop(&mut self) {
         if !self.committed {
-            self.place.discard_staging();
+            self.lock.place().discard_staging();
         }
     }
 }
 
-/// The record the last build left in `out_dir`'s manifest ([`SiteWriter::record`]),
-/// if that build's files are all still there as it wrote them (by length, as
-/// [`SiteWriter`] checks them) and no build was stopped halfway or is running.
+/// The record the last build left in the locked output folder's manifest
+/// ([`SiteWriter::record`]), if that build's files are all still there as it
+/// wrote them (by length, as [`SiteWriter`] checks them) and no build was
+/// stopped halfway. Read under the lock, so that no build is running there.
 /// Lets a build with the same inputs know that it has nothing to do.
-pub fn last_build(out_dir: &Path) -> Option<LastBuild> {
+pub fn last_build(lock: &OutputLock) -> Option<LastBuild> {
     use rayon::prelude::*;
-    let place = Place::locate(out_dir).ok()?;
+    let place = lock.place();
     if place.has_staging().unwrap_or(true) {
         return None;
     }

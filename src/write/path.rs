@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 
 use super::manifest::MANIFEST_NAME;
+use super::place::MARKER_NAME;
 use super::WriteError;
 
 /// Checks that no path of the site (each already [`check`]ed) is listed twice or
@@ -40,6 +41,9 @@ pub(super) fn check(path: &str) -> Result<(), String> {
     }
     if path == MANIFEST_NAME {
         return Err("it is the name of annalist's own manifest".into());
+    }
+    if path == MARKER_NAME {
+        return Err("it is the name of the file that marks annalist's staging folder".into());
     }
     for segment in path.split('/') {
         match segment {
@@ -103,6 +107,7 @@ mod tests {
             "a\\b",
             "a\0b",
             ".annalist-manifest.json",
+            ".annalist-staging",
         ] {
             assert!(check(path).is_err(), "{path:?} was accepted");
         }
