@@ -346,9 +346,9 @@ impl Work<'_> {
         }
         let (id, derived_id, origin_span) = match &q.id {
             Some(id) => {
-                if let Some((message, hint)) =
-                    crate::load::slug::explicit_name_problem("quote id", id.get_ref())
-                {
+                let problem = crate::load::slug::explicit_name_problem("quote id", id.get_ref())
+                    .or_else(|| crate::load::slug::reserved_quote_id(id.get_ref()));
+                if let Some((message, hint)) = problem {
                     self.diagnostics.push(
                         Diagnostic::error(message)
                             .at(self.sidecar, id.span())

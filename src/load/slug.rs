@@ -149,7 +149,7 @@ pub fn explicit_name_problem(what: &str, name: &str) -> Option<(String, String)>
         } else if name.nfc().eq(suggestion.chars()) {
             format!("write it with its letters composed (Unicode NFC): `{suggestion}`")
         } else {
-            format!("a {what} is lowercase letters (of any script), digits and hyphens, e.g. `{suggestion}`")
+            format!("a {what} is lowercase letters, digits and hyphens, e.g. `{suggestion}`")
         };
         return Some((format!("invalid {what} `{}`", shown(name)), hint));
     }
@@ -196,6 +196,19 @@ pub fn file_name_problem(what: &str, name: &str) -> Option<(String, String)> {
                 "the file name is the {what}, which names a page's folder and URL: rename the file to at most {MAX_NAME_BYTES} bytes, e.g. `{}.md`",
                 truncate(name, MAX_NAME_BYTES)
             ),
+        )
+    })
+}
+
+/// The names under `quotes/` that the site's own lists take (`/quotes/by-speaker/`).
+pub const RESERVED_QUOTE_IDS: &[&str] = &["by-speaker"];
+
+/// A message and a hint when `id` is one of [`RESERVED_QUOTE_IDS`].
+pub fn reserved_quote_id(id: &str) -> Option<(String, String)> {
+    RESERVED_QUOTE_IDS.contains(&id).then(|| {
+        (
+            format!("quote id `{id}` is taken by the site's list at quotes/{id}/"),
+            "choose another `id` for this quote".to_string(),
         )
     })
 }
