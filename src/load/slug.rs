@@ -443,7 +443,7 @@ mod tests {
     fn an_over_long_tag_is_an_error() {
         let tag = "ä".repeat(60);
         let (file, front) = story(&format!("tags = [\"{tag}\"]\n"));
-        let found = check_tags(&file, front, &[tag.clone()]);
+        let found = check_tags(&file, front, std::slice::from_ref(&tag));
         assert_eq!(found.len(), 1);
         assert!(
             found[0].message.contains("120 bytes"),
