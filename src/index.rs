@@ -419,9 +419,10 @@ fn drop_duplicate_slugs(
 /// make `tags/c/`) though they are not one tag written two ways: once for each
 /// other spelling, at its first use (in path order), pointing at the first use
 /// of the spelling seen first. A warning, not an error: every story is still
-/// listed on a tag page and no page is lost, and the spellings may be years and
-/// authors apart, which the author of neither story can be made to fix. Tags
-/// of one story that share a page are the load stage's errors.
+/// listed on a tag page and no page or link is lost, and the two spellings may
+/// be years and authors apart (`U.S.` and `U.S` are one topic), where failing
+/// the build over one story's tag would stop an edit to another. Tags of one
+/// story that share a page are the load stage's errors.
 fn check_tag_collisions(stories: &[Arc<AnchoredStory>], diagnostics: &mut Vec<Diagnostic>) {
     use crate::load::slug::{slugify, tag_key, MAX_NAME_BYTES};
     struct Spelling {
