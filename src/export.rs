@@ -14,6 +14,7 @@ use crate::index::Archive;
 use crate::load::{LoadError, LoadOptions};
 use crate::render::cards::{iso_date, Cards};
 use crate::render::site::normalize_base_url;
+use crate::render::xml::absolute;
 
 /// What to export and where.
 #[derive(Debug, Clone)]
@@ -295,7 +296,7 @@ fn insert_stories(
             json(&front.authors),
             card.summary,
             archive.visible_text(&entry.story).text,
-            format!("{base}{}", card.path),
+            absolute(base, &card.path),
         ])?;
         for name in &front.tags {
             let slug = crate::load::slugify(name);
@@ -335,7 +336,7 @@ fn insert_people(
             entry.file.biography().trim(),
             card.quote_count as i64,
             card.story_count as i64,
-            format!("{base}{}", card.path),
+            absolute(base, &card.path),
         ])?;
     }
     let mut appearance = tx.prepare("INSERT INTO appearances VALUES (?1, ?2, ?3)")?;
@@ -381,7 +382,7 @@ fn insert_quotes(
             q.note,
             q.span.start as i64,
             q.span.end as i64,
-            format!("{base}{}", card.path),
+            absolute(base, &card.path),
         ])?;
         for p in &entry.about {
             about.execute(params![q.id, archive.people[p.0].file.id])?;

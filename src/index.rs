@@ -292,6 +292,7 @@ pub fn index_shared(
     } = parts;
     let mut diagnostics = Vec::new();
     let dropped = drop_duplicate_slugs(&mut stories, &mut diagnostics);
+    check_tag_collisions(&stories, &mut diagnostics);
     check_markdown_links(&stories, &people, &broken, &mut diagnostics);
     let quotes = collect_quotes(&stories, &mut diagnostics);
 
@@ -384,11 +385,20 @@ fn drop_duplicate_slugs(
         match first.entry(file.slug.as_str()) {
             Entry::Occupied(earlier) => {
                 let earlier = &stories[*earlier.get()].story;
+                let hint = if file.front.slug.is_none() && earlier.front.slug.is_none() {
+                    "slugs are unique across the archive, and a file name gives its letters and digits only: rename one file, or set a different `slug` in one story's front matter"
+                } else {
+                    "slugs are unique across the archive: set a different `slug` in one story's front matter"
+                };
                 diagnostics.push(
                     Diagnostic::error(format!("duplicate slug `{}`", file.slug))
                         .at(&file.source, file.slug_span.clone())
-                        .hint("slugs are unique across the archive: set a different `slug` in one story's front matter")
-                        .related(&earlier.source, earlier.slug_span.clone(), "the same slug is used here first"),
+                        .hint(hint)
+                        .related(
+                            &earlier.source,
+                            earlier.slug_span.clone(),
+                            "the same slug is used here first",
+                        ),
                 );
                 keep[i] = false;
             }
@@ -403,6 +413,73 @@ fn drop_duplicate_slugs(
         stories.retain(|_| keep.next().unwrap_or(true));
     }
     dropped
+}
+
+/// Warns when tags of different stories share a page (`C++` and `C#` both
+/// make `tags/c/`) though they are not one tag written two ways: once for each
+/// other spelling, at its first use (in path order), pointing at the first use
+/// of the spelling seen first. A warning, not an error: every story is still
+/// listed on a tag page and no page or link is lost, and the two spellings may
+/// be years and authors apart (`U.S.` and `U.S` are one topic), where failing
+/// the build over one story's tag would stop an edit to another. Tags of one
+/// story that share a page are the load stage's errors.
+fn check_tag_collisions(stories: &[Arc<AnchoredStory>], diagnostics: &mut Vec<Diagnostic>) {
+    use crate::load::slug::{slugify, tag_key, MAX_NAME_BYTES};
+    struct Spelling {
+        key: String,
+        story: usize,
+        tag: usize,
+    }
+    let mut seen: FxHashMap<String, Vec<Spelling>> = FxHashMap::default();
+    for (s, story) in stories.iter().enumerate() {
+        for (t, tag) in story.story.front.tags.iter().enumerate() {
+            let slug = slugify(tag);
+            if slug.is_empty() || slug.len() > MAX_NAME_BYTES {
+                continue;
+            }
+            let key = tag_key(tag);
+            let spellings = seen.entry(slug).or_default();
+            if spellings.iter().any(|sp| sp.key == key) {
+                continue;
+            }
+            let within = spellings.iter().any(|sp| sp.story == s);
+            if let (Some(first), false) = (spellings.first(), within) {
+                diagnostics.push(tag_collision(stories, first.story, first.tag, s, t));
+            }
+            spellings.push(Spelling {
+                key,
+                story: s,
+                tag: t,
+            });
+        }
+    }
+}
+
+/// The warning that tag `t` of story `s` shares its page with tag `ft` of story `fs`.
+fn tag_collision(
+    stories: &[Arc<AnchoredStory>],
+    fs: usize,
+    ft: usize,
+    s: usize,
+    t: usize,
+) -> Diagnostic {
+    use crate::load::slug::{shown, slugify, tag_spans, COLLIDING_TAGS_HINT};
+    let at = |s: usize, t: usize| {
+        let file = &stories[s].story;
+        let span = tag_spans(&file.source, 0..file.body.start, &file.front.tags).swap_remove(t);
+        (&file.source, span, &file.front.tags[t])
+    };
+    let (first_file, first_span, first_tag) = at(fs, ft);
+    let (file, span, tag) = at(s, t);
+    Diagnostic::warning(format!(
+        "tag `{}` shares its page, tags/{}/, with tag `{}` of another story",
+        shown(tag),
+        slugify(tag),
+        shown(first_tag)
+    ))
+    .at(file, span)
+    .hint(COLLIDING_TAGS_HINT)
+    .related(first_file, first_span, "the other tag is used here first")
 }
 
 /// Takes the quotes out of the stories (in path order), reporting duplicate ids.

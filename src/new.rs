@@ -129,12 +129,14 @@ fn require_archive(root: &Path) -> Result<(), NewError> {
     }
 }
 
+/// The slug of a title or name, cut to the longest a name may be (a long
+/// headline gives a file name `check` accepts).
 fn slug_of(text: &str) -> Result<String, NewError> {
     let slug = slugify(text);
     if slug.is_empty() {
         Err(NewError::EmptySlug(text.to_string()))
     } else {
-        Ok(slug)
+        Ok(crate::load::slug::truncate(&slug, crate::load::slug::MAX_NAME_BYTES).to_string())
     }
 }
 

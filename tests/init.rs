@@ -255,6 +255,22 @@ fn archive_still_checks_clean_after_new_story() {
 }
 
 #[test]
+fn a_long_title_in_any_script_gives_a_story_that_checks_clean() {
+    let (_temp, root) = new_archive(day(2025, 3, 14));
+    let title = "Ärger über den Wasserpreis: ".repeat(8);
+    let written = story(&root, title.trim(), day(2025, 3, 15)).expect("new story");
+    let name = written[0].file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("ärger-über-den-wasserpreis-"), "{name}");
+    assert!(
+        name.len() <= 100 + ".md".len(),
+        "{} bytes: {name}",
+        name.len()
+    );
+    let checked = checked(&root);
+    assert!(checked.diagnostics.is_empty(), "{:#?}", messages(&checked));
+}
+
+#[test]
 fn new_story_refuses_to_overwrite_either_file() {
     let (_temp, root) = new_archive(day(2025, 3, 14));
     let written = story(&root, "Ferry review", day(2025, 6, 1)).expect("new story");

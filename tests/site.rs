@@ -396,3 +396,173 @@ fn long_person_and_speaker_lists_are_paginated_and_an_unchanged_rebuild_writes_n
     assert_eq!((write.written, write.removed), (0, 0), "{write:?}");
     assert!(write.unchanged > 1000, "{write:?}");
 }
+
+/// A small archive whose names are not ASCII: a story `故事.md` tagged `故事`
+/// and `Ärger`, a person `zoë-ångström` quoted in it, a story whose file name
+/// is stored decomposed (`Cafe` and a combining accent), and a quote whose
+/// derived id would be over 100 bytes.
+fn archive_of_any_script(root: &Path) {
+    common::write(
+        root,
+        "archive.toml",
+        "title = \"Archiv\"\nbase_url = \"https://example.org/\"\n",
+    );
+    common::write(
+        root,
+        "content/people/zoë-ångström.md",
+        "+++\nname = \"Zoë Ångström\"\n+++\n",
+    );
+    common::write(
+        root,
+        "content/stories/故事.md",
+        "+++\ntitle = \"故事\"\ndate = 2025-01-15\ntags = [\"故事\", \"Ärger\"]\n+++\n\n\
+         Zoë Ångström said \"Ärger über Ärger\" at the meeting. She also said \
+         \"Wasserversorgungsunternehmensverbandsvorsitzenderstellvertreterin \
+         Wasserversorgungsunternehmensverbandsvorsitzenderstellvertreterin and more\".\n\n\
+         See [the café](story:café).\n",
+    );
+    common::write(
+        root,
+        "content/stories/故事.ann.toml",
+        "people = [\"zoë-ångström\"]\n\n\
+         [[quote]]\nspeaker = \"zoë-ångström\"\ntext = \"Ärger über Ärger\"\n\n\
+         [[quote]]\nspeaker = \"zoë-ångström\"\n\
+         text = \"Wasserversorgungsunternehmensverbandsvorsitzenderstellvertreterin \
+         Wasserversorgungsunternehmensverbandsvorsitzenderstellvertreterin and more\"\n",
+    );
+    common::write(
+        root,
+        "content/stories/Cafe\u{301}.md",
+        "+++\ntitle = \"Café\"\ndate = 2025-01-16\ntags = [\"ärger\"]\n+++\n\nCoffee.\n",
+    );
+}
+
+/// The site file a relative link on the page at `page` (a folder) points at,
+/// without its fragment, or `None` for an absolute or external link.
+fn linked_file(site: &Path, page: &str, link: &str) -> Option<PathBuf> {
+    if link.contains("://") || link.starts_with('/') || link.starts_with("mailto:") {
+        return None;
+    }
+    let path = link.split(['#', '?']).next().unwrap_or("");
+    let path = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .unwrap()
+        .into_owned();
+    let mut parts: Vec<&str> = page.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    let mut file = site.join(parts.join("/"));
+    if path.is_empty() || path.ends_with('/') {
+        file = file.join("index.html");
+    }
+    Some(file)
+}
+
+#[test]
+fn names_of_any_script_get_pages_and_percent_encoded_absolute_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    archive_of_any_script(&archive);
+    let site = dir.path().join("site");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .arg("build")
+        .arg("--root")
+        .arg(&archive)
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    for page in [
+        "stories/故事/index.html",
+        "stories/café/index.html",
+        "tags/故事/index.html",
+        "tags/ärger/index.html",
+        "people/zoë-ångström/index.html",
+    ] {
+        assert!(site.join(page).is_file(), "no {page}");
+    }
+    // `Ärger` and `ärger` are one tag: both stories are on its page.
+    let tag = read(site.join("tags/ärger/index.html"));
+    assert!(tag.contains("故事") && tag.contains("Café"), "{tag}");
+
+    let quotes: Vec<String> = std::fs::read_dir(site.join("quotes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !["index.html", "page", "by-speaker"].contains(&name.as_str()))
+        .collect();
+    assert_eq!(quotes.len(), 2, "{quotes:?}");
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q.starts_with("zoë-ångström-ärger-über-ärger-")),
+        "{quotes:?}"
+    );
+    for quote in &quotes {
+        assert!(quote.len() <= 100, "{} bytes: {quote}", quote.len());
+        assert!(annalist::load::is_valid_slug(quote), "{quote}");
+    }
+
+    let sitemap = read(site.join("sitemap.xml"));
+    for url in [
+        "https://example.org/stories/%E6%95%85%E4%BA%8B/",
+        "https://example.org/stories/caf%C3%A9/",
+        "https://example.org/tags/%C3%A4rger/",
+        "https://example.org/people/zo%C3%AB-%C3%A5ngstr%C3%B6m/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} not in\n{sitemap}"
+        );
+    }
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    assert!(read(site.join("atom.xml"))
+        .contains("href=\"https://example.org/stories/%E6%95%85%E4%BA%8B/\""));
+    let stories = read(site.join("data/stories.json"));
+    assert!(
+        stories.contains("\"https://example.org/stories/%E6%95%85%E4%BA%8B/\""),
+        "{stories}"
+    );
+
+    let page = read(site.join("stories/故事/index.html"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/stories/%E6%95%85%E4%BA%8B/\">"
+    ));
+    let links: Vec<String> = html::attr_values(&page, "href")
+        .into_iter()
+        .chain(html::attr_values(&page, "src"))
+        .collect();
+    let relative: Vec<(String, PathBuf)> = links
+        .iter()
+        .filter_map(|l| Some((l.clone(), linked_file(&site, "stories/故事/", l)?)))
+        .collect();
+    for wanted in [
+        "tags/故事/",
+        "tags/ärger/",
+        "people/zoë-ångström/",
+        "stories/café/",
+    ] {
+        assert!(
+            relative.iter().any(|(l, _)| l.ends_with(wanted)),
+            "no link to {wanted} in {links:?}"
+        );
+    }
+    let broken: Vec<&String> = relative
+        .iter()
+        .filter(|(_, file)| !file.is_file())
+        .map(|(link, _)| link)
+        .collect();
+    assert!(broken.is_empty(), "links to no file: {broken:?}");
+}

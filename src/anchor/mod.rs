@@ -237,6 +237,12 @@ pub fn anchor_one(
 /// and `end`). The id therefore stays the same across builds and machines while
 /// the story's slug, the speaker and the selected words stay the same; edits
 /// elsewhere in the story or sidecar do not change it. Set `id` to pin it.
+///
+/// The id names a folder, so it is at most [`MAX_NAME_BYTES`] long: when
+/// SPEAKER-W1-W2-W3 is longer than that less the hash's seven bytes, it is cut
+/// at a char boundary. The hash, of the whole selector, keeps cut ids apart.
+///
+/// [`MAX_NAME_BYTES`]: crate::load::slug::MAX_NAME_BYTES
 pub fn derive_quote_id(story_slug: &str, speaker: &Speaker, selector_words: &str) -> String {
     let speaker = match speaker {
         Speaker::Person(id) => id.as_str(),
@@ -259,9 +265,18 @@ pub fn derive_quote_id(story_slug: &str, speaker: &Speaker, selector_words: &str
         id.push('-');
         id.push_str(&word);
     }
+    let head = crate::load::slug::truncate(&id, crate::load::slug::MAX_NAME_BYTES - HASH_BYTES);
+    let mut id = if head.len() == id.len() {
+        id
+    } else {
+        head.to_string()
+    };
     id.push_str(&format!("-{:06x}", hash >> 40));
     id
 }
+
+/// The bytes of a derived quote id's `-HHHHHH`.
+const HASH_BYTES: usize = 7;
 
 #[cfg(test)]
 mod tests {
@@ -281,5 +296,30 @@ mod tests {
         );
         let unnamed = derive_quote_id("x", &Speaker::Unnamed("two officials".into()), "Soon");
         assert!(unnamed.starts_with("unnamed-soon-"), "{unnamed}");
+    }
+
+    #[test]
+    fn derived_ids_keep_letters_of_any_script() {
+        let speaker = Speaker::Person("josé".into());
+        let id = derive_quote_id("故事", &speaker, "Ärger über 故事 heute");
+        assert!(id.starts_with("josé-ärger-über-故事-"), "{id}");
+        assert!(crate::load::is_valid_slug(&id), "{id}");
+    }
+
+    #[test]
+    fn derived_ids_are_bounded_and_kept_apart() {
+        use crate::load::slug::MAX_NAME_BYTES;
+        let speaker = Speaker::Person("a".repeat(MAX_NAME_BYTES));
+        let long_word = "ü".repeat(200);
+        let a = derive_quote_id("s", &speaker, &format!("{long_word} one"));
+        let b = derive_quote_id("s", &speaker, &format!("{long_word} two"));
+        for id in [&a, &b] {
+            assert!(id.len() <= MAX_NAME_BYTES, "{} bytes: {id}", id.len());
+            assert!(crate::load::is_valid_slug(id), "{id}");
+        }
+        assert_ne!(a, b);
+        let words = derive_quote_id("s", &Speaker::Unnamed(String::new()), &long_word);
+        assert!(words.len() <= MAX_NAME_BYTES, "{words}");
+        assert!(words.starts_with("unnamed-üü"), "{words}");
     }
 }

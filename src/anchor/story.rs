@@ -354,14 +354,13 @@ impl Work<'_> {
         }
         let (id, derived_id, origin_span) = match &q.id {
             Some(id) => {
-                if !crate::load::is_valid_slug(id.get_ref()) {
+                let problem = crate::load::slug::explicit_name_problem("quote id", id.get_ref())
+                    .or_else(|| crate::load::slug::reserved_quote_id(id.get_ref()));
+                if let Some((message, hint)) = problem {
                     self.diagnostics.push(
-                        Diagnostic::error(format!("invalid quote id `{}`", id.get_ref()))
+                        Diagnostic::error(message)
                             .at(self.sidecar, id.span())
-                            .hint(format!(
-                                "an id is lowercase letters, digits and hyphens, e.g. `{}`",
-                                crate::load::slugify(id.get_ref())
-                            )),
+                            .hint(hint),
                     );
                     return None;
                 }

@@ -11,6 +11,7 @@ pub mod page;
 pub mod parse;
 pub mod person;
 pub mod sidecar;
+pub mod slug;
 pub mod story;
 pub mod theme;
 
@@ -25,6 +26,7 @@ use crate::source::{display_path, Source, SourceFile};
 pub use page::{PageFile, PageFront};
 pub use person::{PersonFile, PersonFront, Role};
 pub use sidecar::{QuoteKind, QuoteStatus, Selector, Sidecar, SidecarFile};
+pub use slug::{is_valid_slug, slugify};
 pub use story::{StoryFile, StoryFront};
 
 /// Everything read from an archive folder, parsed but not yet checked across files.
@@ -388,22 +390,29 @@ fn load_story(
             return (None, diagnostics);
         }
     };
+    diagnostics.extend(slug::check_tags(&source, parts.front.clone(), &front.tags));
     let (slug, slug_span) = match &front.slug {
         Some(slug) => {
             let span = parse::find_key_value(&source, parts.front.clone(), "slug").unwrap_or(0..0);
-            if !is_valid_slug(slug) {
+            if let Some((message, hint)) = slug::explicit_name_problem("slug", slug) {
                 diagnostics.push(
-                    Diagnostic::error(format!("invalid slug `{slug}`"))
+                    Diagnostic::error(message)
                         .at(&source, span.clone())
-                        .hint(format!(
-                            "a slug is lowercase letters, digits and hyphens, e.g. `{}`",
-                            slugify(slug)
-                        )),
+                        .hint(hint),
                 );
             }
             (slug.clone(), span)
         }
-        None => (slugify(&file_stem(path)), 0..0),
+        None => {
+            let slug = slugify(&file_stem(path));
+            if let Some(problem) = slug_from_file_name_problem(path, &slug) {
+                // Not loaded: without a slug the story has no page, and
+                // references to it are not reported again (`Broken`).
+                diagnostics.push(problem.at_start(&source));
+                return (None, diagnostics);
+            }
+            (slug, 0..0)
+        }
     };
     check_story_fields(&source, parts.front.clone(), &front, &mut diagnostics);
     let story = StoryFile {
@@ -456,6 +465,29 @@ fn check_story_fields(
     fields::check_lengths(source, front, checks, diagnostics);
 }
 
+/// Why the slug a story's file name gives cannot name its page, if it cannot.
+fn slug_from_file_name_problem(path: &Path, slug: &str) -> Option<Diagnostic> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if slug.is_empty() {
+        return Some(
+            Diagnostic::error(format!(
+                "the file name `{}` gives the story no slug",
+                slug::shown(&name)
+            ))
+            .hint("a slug needs a letter or digit: give the story a `slug` in its front matter, or rename the file"),
+        );
+    }
+    (slug.len() > slug::MAX_NAME_BYTES).then(|| {
+        Diagnostic::error(slug::too_long("the slug of the file name", slug)).hint(format!(
+            "the slug names the story's folder and URL: give the story a shorter `slug` in its front matter (at most {} bytes), or rename the file",
+            slug::MAX_NAME_BYTES
+        ))
+    })
+}
+
 fn load_sidecar(root: &Path, path: &Path) -> Result<SidecarFile, Diagnostic> {
     let source = match read_source(root, path) {
         Ok(source) => source,
@@ -475,14 +507,9 @@ fn load_person(root: &Path, path: &Path) -> Result<(PersonFile, Vec<Diagnostic>)
     };
     let parts = frontmatter::split(&source)?;
     let front: PersonFront = frontmatter::parse(&source, &parts)?;
-    let id = file_stem(path);
-    if !is_valid_slug(&id) {
-        return Err(Diagnostic::error(format!("invalid person id `{id}`"))
-            .at_start(&source)
-            .hint(format!(
-                "the file name is the id: rename it to `{}.md`",
-                slugify(&id)
-            )));
+    let id = slug::name_of_file(path);
+    if let Some((message, hint)) = slug::file_name_problem("person id", &id) {
+        return Err(Diagnostic::error(message).at_start(&source).hint(hint));
     }
     if fields::is_blank(&front.name) {
         let span = parse::find_key_value(&source, parts.front.clone(), "name").unwrap_or(0..0);
@@ -564,11 +591,16 @@ fn load_page(root: &Path, path: &Path) -> Result<PageFile, Diagnostic> {
     };
     let parts = frontmatter::split(&source)?;
     let front: PageFront = frontmatter::parse(&source, &parts)?;
-    let name = file_stem(path);
+    let name = slug::name_of_file(path);
     if !is_valid_slug(&name) || page::RESERVED_NAMES.contains(&name.as_str()) {
-        return Err(Diagnostic::error(format!("a content page cannot be named `{name}`"))
+        return Err(Diagnostic::error(format!("a content page cannot be named `{}`", slug::shown(&name)))
             .at_start(&source)
-            .hint("the file name becomes the page's URL: use lowercase letters, digits and hyphens, and not the name of a section of the site (stories, people, quotes, tags, …)"));
+            .hint("the file name becomes the page's URL: use lowercase letters (of any script), digits and hyphens, and not the name of a section of the site (stories, people, quotes, tags, …)"));
+    }
+    if name.len() > slug::MAX_NAME_BYTES {
+        return Err(Diagnostic::error(slug::too_long("the page name", &name))
+            .at_start(&source)
+            .hint(format!("the file name becomes the page's folder and URL: rename the file to at most {} bytes", slug::MAX_NAME_BYTES)));
     }
     if fields::is_blank(&front.title) {
         return Err(fields::error_at(
@@ -667,38 +699,4 @@ fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// Whether `slug` is safe as a URL segment: lowercase letters, digits, `-` and `_`.
-pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && !slug.starts_with('-')
-}
-
-/// Makes a URL-safe slug from a title or file name.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugify_keeps_ascii_words() {
-        assert_eq!(slugify("Council Votes: 7–2!"), "council-votes-7-2");
-        assert!(is_valid_slug("council-votes-7-2"));
-        assert!(!is_valid_slug("Council Votes"));
-    }
 }

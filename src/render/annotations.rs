@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 use super::json_writer::JsonWriter;
+use super::xml::encoded;
 use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
 
@@ -29,29 +30,30 @@ impl<'a> Urls<'a> {
         PageUrl {
             base: self.base,
             section: "stories/",
-            name: slug,
+            name: encoded(slug),
         }
     }
     fn person(&self, id: &'a str) -> PageUrl<'a> {
         PageUrl {
             base: self.base,
             section: "people/",
-            name: id,
+            name: encoded(id),
         }
     }
 }
 
 /// The absolute URL of a story's or person's page, `BASE/SECTION/NAME/`:
-/// kept as its parts, written out only in the JSON.
+/// kept as its parts, written out only in the JSON. NAME is percent-encoded
+/// (borrowed as it is when it needs no encoding).
 struct PageUrl<'a> {
     base: &'a str,
     section: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
 }
 
 impl PageUrl<'_> {
     fn parts(&self) -> [&str; 4] {
-        [self.base, self.section, self.name, "/"]
+        [self.base, self.section, &self.name, "/"]
     }
 }
 
@@ -71,12 +73,12 @@ struct AnnotationId<'a> {
 }
 
 /// What tells an annotation from the others of its kind.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Ordinal<'a> {
     /// Its place among them, from 1.
     Number(usize),
-    /// The quote's id, for a quote.
-    Quote(&'a str),
+    /// The quote's id, for a quote, percent-encoded (it ends a URL).
+    Quote(Cow<'a, str>),
 }
 
 impl AnnotationId<'_> {
@@ -86,8 +88,8 @@ impl AnnotationId<'_> {
     }
 
     fn write(&self, w: &mut JsonWriter) {
-        match self.n {
-            Ordinal::Number(n) => w.str_then_number(&self.head(), n),
+        match &self.n {
+            Ordinal::Number(n) => w.str_then_number(&self.head(), *n),
             Ordinal::Quote(id) => {
                 let [story, page, kind, dash] = self.head();
                 w.str_of(&[story, page, kind, dash, id]);
@@ -99,7 +101,7 @@ impl AnnotationId<'_> {
 impl fmt::Display for AnnotationId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         self.head().iter().try_for_each(|part| f.write_str(part))?;
-        match self.n {
+        match &self.n {
             Ordinal::Number(n) => write!(f, "{n}"),
             Ordinal::Quote(id) => f.write_str(id),
         }
@@ -357,7 +359,7 @@ pub fn page<'a>(
         ];
         let item = annotation(
             "quote",
-            Ordinal::Quote(&quote.id),
+            Ordinal::Quote(encoded(&quote.id)),
             "identifying",
             body,
             quote.span,
@@ -668,7 +670,7 @@ mod tests {
                     name: Some(&words[6]),
                     ..Body::default()
                 }]),
-                annotation("quote", Ordinal::Quote(&words[7]), vec![
+                annotation("quote", Ordinal::Quote(encoded(&words[7])), vec![
                     Body::text("describing", Some("text/plain"), words[6].clone()),
                     Body::text("tagging", None, "quote"),
                 ]),

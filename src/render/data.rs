@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::annotations;
 use super::cards::Cards;
+use super::xml::encoded;
 use crate::anchor::Speaker;
 use crate::date::Date;
 use crate::index::{Archive, StoryEntry};
@@ -139,21 +140,23 @@ struct Urls<'a> {
     base: &'a str,
 }
 
+/// Names are percent-encoded (a name of any script is a valid segment of a
+/// path but not of a URL as written).
 impl Urls<'_> {
     fn story(&self, slug: &str) -> String {
-        [self.base, "stories/", slug, "/"].concat()
+        [self.base, "stories/", &encoded(slug), "/"].concat()
     }
     fn person(&self, id: &str) -> String {
-        [self.base, "people/", id, "/"].concat()
+        [self.base, "people/", &encoded(id), "/"].concat()
     }
     fn quote(&self, id: &str) -> String {
-        [self.base, "quotes/", id, "/"].concat()
+        [self.base, "quotes/", &encoded(id), "/"].concat()
     }
     fn quote_in_story(&self, slug: &str, id: &str) -> String {
-        [self.base, "stories/", slug, "/#q-", id].concat()
+        [self.base, "stories/", &encoded(slug), "/#q-", &encoded(id)].concat()
     }
     fn annotations(&self, slug: &str) -> String {
-        [self.base, "stories/", slug, "/annotations.jsonld"].concat()
+        [self.base, "stories/", &encoded(slug), "/annotations.jsonld"].concat()
     }
     fn data(&self, name: &str) -> String {
         [self.base, "data/", name].concat()
@@ -557,7 +560,14 @@ fn quotes_csv(w: &mut dyn Write, archive: &Archive, cards: &Cards, urls: Urls) -
 /// The Frictionless Data Package describing `quotes.csv`.
 fn datapackage(archive: &Archive, urls: Urls) -> Value {
     let config = &archive.config;
-    let name = crate::load::slugify(&config.title);
+    // A data package's name is ASCII (`^[-a-z0-9._/]+$`): the title's ASCII
+    // letters and digits, as slugs had them before they kept other scripts.
+    let ascii: String = config
+        .title
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { ' ' })
+        .collect();
+    let name = crate::load::slugify(&ascii);
     let fields: Vec<Value> = CSV_FIELDS
         .iter()
         .map(|&(name, kind, description)| {

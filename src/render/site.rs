@@ -589,7 +589,7 @@ impl Renderer<'_> {
             },
             root: root_for(path),
             path: path.to_string(),
-            canonical: [self.base_url, path].concat(),
+            canonical: super::xml::absolute(self.base_url, path),
             kind,
             feed: None,
             json_ld: None,

@@ -1,4 +1,7 @@
-//! Escaping text for the XML files of the site (Atom feeds, the sitemap).
+//! Escaping text for the XML files of the site (Atom feeds, the sitemap), and
+//! the absolute URLs they (and the JSON downloads) hold.
+
+use std::borrow::Cow;
 
 /// `text` escaped for XML character data and attribute values (in `"` quotes);
 /// characters that XML 1.0 does not allow at all (most control characters) are dropped.
@@ -44,14 +47,36 @@ pub fn push_escaped(out: &mut String, text: &str) {
 /// Written in one pass into a string of the right size; most paths need no
 /// encoding at all and are copied whole.
 pub fn absolute(base_url: &str, path: &str) -> String {
-    let bytes = path.as_bytes();
-    let first = bytes
-        .iter()
-        .position(|&b| !KEPT_IN_PATH[usize::from(b)])
-        .unwrap_or(bytes.len());
+    let first = first_encoded(path);
     // Each byte from the first encoded one on takes at most three.
-    let mut url = String::with_capacity(base_url.len() + first + 3 * (bytes.len() - first));
+    let mut url = String::with_capacity(base_url.len() + first + 3 * (path.len() - first));
     url.push_str(base_url);
+    push_encoded_from(&mut url, path, first);
+    url
+}
+
+/// `path` percent-encoded as [`absolute`] encodes it, borrowed when it needs
+/// no encoding (a path of ASCII names): for a URL made of parts.
+pub fn encoded(path: &str) -> Cow<'_, str> {
+    let first = first_encoded(path);
+    if first == path.len() {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(first + 3 * (path.len() - first));
+    push_encoded_from(&mut out, path, first);
+    Cow::Owned(out)
+}
+
+/// The index of the first byte of `path` that a URL needs encoded, or its length.
+fn first_encoded(path: &str) -> usize {
+    path.bytes()
+        .position(|b| !KEPT_IN_PATH[usize::from(b)])
+        .unwrap_or(path.len())
+}
+
+/// Appends `path` to `url`, percent-encoded, where `first` is [`first_encoded`].
+fn push_encoded_from(url: &mut String, path: &str, first: usize) {
+    let bytes = path.as_bytes();
     // The start of the bytes kept as they are but not yet copied.
     let mut kept = 0;
     for (i, &b) in bytes.iter().enumerate().skip(first) {
@@ -70,7 +95,6 @@ pub fn absolute(base_url: &str, path: &str) -> String {
     }
     // All kept bytes (or none): `kept` is at a char boundary.
     url.push_str(&path[kept..]);
-    url
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
@@ -150,6 +174,17 @@ mod tests {
             format!("{base}a%20b%3Fc%23d%25")
         );
         assert_eq!(absolute(base, "ü"), format!("{base}%C3%BC"));
+        assert_eq!(
+            absolute(base, "tags/故事/"),
+            format!("{base}tags/%E6%95%85%E4%BA%8B/")
+        );
+    }
+
+    #[test]
+    fn encoded_paths_are_borrowed_when_nothing_needs_encoding() {
+        assert!(matches!(encoded("stories/a-b_c/"), Cow::Borrowed(_)));
+        assert_eq!(encoded("q-ärger"), "q-%C3%A4rger");
+        assert_eq!(encoded(""), "");
     }
 
     proptest::proptest! {
@@ -167,7 +202,8 @@ mod tests {
                 .remove(b'~');
             let base = "https://x.org/r/";
             let expected = format!("{base}{}", utf8_percent_encode(&path, PATH_KEEP));
-            proptest::prop_assert_eq!(absolute(base, &path), expected);
+            proptest::prop_assert_eq!(absolute(base, &path), expected.clone());
+            proptest::prop_assert_eq!(format!("{base}{}", encoded(&path)), expected);
         }
     }
 }
