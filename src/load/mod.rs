@@ -142,7 +142,10 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
     let mut loaded_people = Vec::new();
     for (path, person) in people_paths.iter().zip(people) {
         match person {
-            Ok(p) => loaded_people.push(p),
+            Ok(p) => {
+                diagnostics.extend(p.date_diagnostics());
+                loaded_people.push(p);
+            }
             Err(d) => {
                 diagnostics.push(d);
                 broken.people.push(file_stem(path));
@@ -388,6 +391,7 @@ fn load_story(
         body: parts.body,
         sidecar,
     };
+    diagnostics.extend(story.date_diagnostics(crate::date::today()));
     (Some(story), diagnostics)
 }
 
