@@ -1,11 +1,14 @@
 //! Dates as authors write them: `2017-06-06`, or a full RFC 3339 date-time.
 //!
 //! Front matter may be TOML (where a date is a native value) or YAML (where it
-//! is a string); [`Date`] accepts both and rejects impossible dates.
+//! is a string); [`Date`] accepts both and rejects impossible dates. The years
+//! a date may have and the window a story's date is plausible in are here too,
+//! with the checks of load that apply them.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
@@ -60,6 +63,70 @@ impl Date {
         self.moment
             .unwrap_or_else(|| self.day.and_time(NaiveTime::MIN).and_utc().fixed_offset())
     }
+
+    /// Whether this date is earlier than `other`: by the moment when both
+    /// give a time of day, else by the day (`2025-03-14` is not earlier than
+    /// `2025-03-14T09:30:00Z`: a bare day covers the whole day).
+    pub fn is_before(&self, other: &Date) -> bool {
+        match (self.moment, other.moment) {
+            (Some(a), Some(b)) => a < b,
+            _ => self.day < other.day,
+        }
+    }
+
+    /// The year of the day.
+    pub fn year(&self) -> i32 {
+        self.day.year()
+    }
+}
+
+/// The years any date may have: those ISO 8601 and HTML write as four digits
+/// without a sign, less year 0 (ISO's name for 1 BC, a year no calendar has).
+/// A quote may be old and an office held long ago: these are only the years
+/// the site can show.
+pub const YEARS: RangeInclusive<i32> = 1..=9999;
+
+/// The years a story's `date` and `updated` may have: no news story predates
+/// the year 1000, so an earlier year is a mistake (`0000-01-01`, `0225-03-14`).
+pub const STORY_YEARS: RangeInclusive<i32> = 1000..=9999;
+
+/// A story dated before January 1 of this year is implausible: a warning.
+pub const PLAUSIBLE_FROM_YEAR: i32 = 1800;
+
+/// A story dated more than this many months after the day of the check is
+/// implausible: a warning.
+pub const PLAUSIBLE_MONTHS_AHEAD: u32 = 12;
+
+/// Today's date (UTC), from the clock: what the plausibility of a story's date
+/// is judged against. Checks take it as a value, so tests can pass their own.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// What is wrong when `date`, the value of `key`, has a year outside `years`.
+pub fn year_outside(key: &str, date: &Date, years: &RangeInclusive<i32>) -> Option<String> {
+    let year = date.year();
+    (!years.contains(&year)).then(|| {
+        format!(
+            "`{key}` has the year {year}, outside the years {} to {}",
+            years.start(),
+            years.end()
+        )
+    })
+}
+
+/// Why a story's `date` is implausible, if it is: before
+/// [`PLAUSIBLE_FROM_YEAR`], or more than [`PLAUSIBLE_MONTHS_AHEAD`] months
+/// after `today`. The message does not name `today`, so that it reads the
+/// same on any day.
+pub fn implausibility(date: &Date, today: NaiveDate) -> Option<String> {
+    if date.year() < PLAUSIBLE_FROM_YEAR {
+        return Some(format!("is before the year {PLAUSIBLE_FROM_YEAR}"));
+    }
+    let latest = today
+        .checked_add_months(Months::new(PLAUSIBLE_MONTHS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    (date.day > latest).then(|| "is more than a year after today".to_string())
 }
 
 impl PartialOrd for Date {
@@ -255,6 +322,35 @@ mod tests {
                 format!("\"{expected}\"")
             );
         }
+    }
+
+    #[test]
+    fn a_bare_day_is_not_before_a_time_on_that_day() {
+        let d = |text| Date::parse(text).unwrap();
+        assert!(!d("2025-03-14").is_before(&d("2025-03-14T09:30:00Z")));
+        assert!(!d("2025-03-14T09:30:00Z").is_before(&d("2025-03-14")));
+        assert!(d("2025-03-14T09:29:00Z").is_before(&d("2025-03-14T09:30:00Z")));
+        assert!(d("2025-03-13T23:00:00Z").is_before(&d("2025-03-14")));
+    }
+
+    #[test]
+    fn plausibility_is_judged_against_the_day_given() {
+        let today = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let why = |text| implausibility(&Date::parse(text).unwrap(), today);
+        assert_eq!(why("2025-02-28"), None);
+        assert_eq!(
+            why("2025-03-01").as_deref(),
+            Some("is more than a year after today")
+        );
+        assert_eq!(why("1800-01-01"), None);
+        assert_eq!(
+            why("1799-12-31").as_deref(),
+            Some("is before the year 1800")
+        );
+        assert_eq!(
+            year_outside("date", &Date::parse("0000-01-01").unwrap(), &STORY_YEARS).as_deref(),
+            Some("`date` has the year 0, outside the years 1000 to 9999")
+        );
     }
 
     #[test]

@@ -160,6 +160,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
         match person {
             Ok((p, mut problems)) => {
                 diagnostics.append(&mut problems);
+                diagnostics.extend(p.date_diagnostics());
                 loaded_people.push(p);
             }
             Err(d) => {
@@ -423,6 +424,7 @@ fn load_story(
         body: parts.body,
         sidecar,
     };
+    diagnostics.extend(story.date_diagnostics(crate::date::today()));
     (Some(story), diagnostics)
 }
 

@@ -4,11 +4,13 @@
 //! the exact text an author wrote.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::date::Date;
+use crate::date::{self, Date};
+use crate::diagnostics::Diagnostic;
 use crate::source::Source;
 
 /// A sidecar file, parsed.
@@ -18,6 +20,45 @@ pub struct SidecarFile {
     pub source: Source,
     /// What it holds.
     pub sidecar: Sidecar,
+}
+
+impl SidecarFile {
+    /// Errors in the quotes' `said`: a year outside [`date::YEARS`], or a day
+    /// after `latest`, the story's last version (its `updated`, else its
+    /// `date`, the value at `latest_at` of `story`): a story cannot report
+    /// words before they are said.
+    pub fn said_diagnostics(
+        &self,
+        latest: &Date,
+        story: &Source,
+        latest_at: Range<usize>,
+    ) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for quote in &self.sidecar.quotes {
+            let Some(said) = &quote.get_ref().said else {
+                continue;
+            };
+            let value = said.get_ref();
+            if let Some(message) = date::year_outside("said", value, &date::YEARS) {
+                found.push(
+                    Diagnostic::error(message)
+                        .at(&self.source, said.span())
+                        .hint("write the day the words were said as YYYY-MM-DD with a four-digit year; the site shows the years 0001 to 9999 (the year 0000 is no calendar year)"),
+                );
+            } else if latest.is_before(value) {
+                found.push(
+                    Diagnostic::error(format!(
+                        "quote said on {value}, after the story that reports it ({latest})"
+                    ))
+                    .at(&self.source, said.span())
+                    .label("after the story")
+                    .related(story, latest_at.clone(), "the story is dated here")
+                    .hint("a story cannot report words before they are said: fix the year of `said`, or, if the quote was added when the story was changed, set the story's `updated` to that day"),
+                );
+            }
+        }
+        found
+    }
 }
 
 /// The annotations of one story.

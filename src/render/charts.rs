@@ -1,5 +1,8 @@
 //! Charts drawn at build time as SVG: stories per month for `/timeline/`, a
-//! person's stories and quotes per month, and the most-quoted people.
+//! person's stories and quotes per month, and the most-quoted people. Over a
+//! span too long for a bar a month, the time axis leaves out long empty
+//! stretches and counts by years or longer ([`super::periods`]), so a chart's
+//! size follows its data, not the distance between its dates.
 //!
 //! Each function returns an inline `<svg>` element (well-formed XML, no
 //! script) with `role="img"`, a `<title>` and a `<desc>` naming it through
@@ -14,6 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::cards::Cards;
+use super::periods::{layout, Period, Slot};
 use super::views::{
     MonthActivity, MonthCount, PersonCard, Shown, TimelineMonth, TimelinePage, TimelineYear,
 };
@@ -91,8 +95,18 @@ impl Month {
     }
 
     /// Months since January of year 0: consecutive months have consecutive numbers.
-    fn number(self) -> i64 {
+    pub fn number(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The month numbered `number` by [`Month::number`].
+    pub fn from_number(number: i64) -> Month {
+        let year = number.div_euclid(12);
+        Month {
+            year: i32::try_from(year).unwrap_or(if year < 0 { i32::MIN } else { i32::MAX }),
+            // 1 to 12.
+            month: number.rem_euclid(12) as u32 + 1,
+        }
     }
 
     fn full_name(self) -> &'static str {
@@ -104,23 +118,10 @@ impl Month {
     }
 }
 
-/// Every month from `first` to `last`, both included (empty when `last` is earlier).
-pub fn month_range(first: Month, last: Month) -> Vec<Month> {
-    let mut months = Vec::new();
-    let mut month = first;
-    while month <= last {
-        months.push(month);
-        month = month.next();
-    }
-    months
-}
-
-/// One bar of the timeline: a month, its story count and, when it has stories,
-/// where its bar links to (`#m-2025-03`).
+/// What a bar of the timeline shows: its story count and, when it has
+/// stories, where it links to (`2025/#m-2025-03`, or a year's page `1801/`).
 #[derive(Debug, Clone)]
-pub struct MonthBar {
-    /// The month.
-    pub month: Month,
+pub struct TimelineBar {
     /// How many stories.
     pub count: usize,
     /// The link target of the bar, if any.
@@ -132,36 +133,49 @@ const TIMELINE_HEIGHT: f64 = 230.0;
 /// Months up to which every bar gets a month label; past that only years do.
 const LABEL_EVERY_MONTH: usize = 24;
 
-/// The stories-per-month bar chart of `/timeline/`: one bar per month from the
-/// first to the last, in order; a month without stories has a bar of zero height
-/// and no link. `None` when there are no months.
-pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
-    let (first, last) = (bars.first()?, bars.last()?);
-    let total: usize = bars.iter().map(|b| b.count).sum();
-    let busiest = bars
-        .iter()
-        .max_by_key(|b| (b.count, std::cmp::Reverse(b.month)))?;
-    let title = format!(
-        "Stories per month, {} to {}",
-        first.month.name(),
-        last.month.name()
-    );
-    let desc = format!(
-        "A bar chart of {total} {} over {} {}; the most in one month is {} ({}). The numbers are listed in the table after the chart.",
-        plural(total, "story", "stories"),
-        bars.len(),
-        plural(bars.len(), "month", "months"),
-        busiest.count,
-        busiest.month.name()
-    );
+/// The stories-per-month bar chart of `/timeline/`: a bar per slot of
+/// [`layout`] (every month from the first to the last, for most archives),
+/// in order; a period without stories has a bar of zero height and no link,
+/// and a gap a mark on the axis. `None` when there are no slots.
+pub fn timeline_svg(slots: &[Slot<TimelineBar>]) -> Option<String> {
+    let (first, last) = (slots.first()?.period()?, slots.last()?.period()?);
+    let bars = || {
+        slots.iter().filter_map(|slot| match slot {
+            Slot::Bar(period, bar) => Some((*period, bar)),
+            Slot::Gap(..) => None,
+        })
+    };
+    let total: usize = bars().map(|(_, b)| b.count).sum();
+    let (busiest, most) = bars()
+        .max_by_key(|(period, b)| (b.count, std::cmp::Reverse(period.first)))
+        .map(|(period, b)| (period, b.count))?;
+    let unit = first.unit();
+    let title = format!("Stories per {unit}, {} to {}", first.name(), last.name());
+    let desc = if is_every_month(slots) {
+        format!(
+            "A bar chart of {total} {} over {} {}; the most in one month is {most} ({}). The numbers are listed in the table after the chart.",
+            plural(total, "story", "stories"),
+            slots.len(),
+            plural(slots.len(), "month", "months"),
+            busiest.name()
+        )
+    } else {
+        format!(
+            "A bar chart of {total} {}, a bar a {unit}, from {} to {}{}; the most in one {unit} is {most} ({}). The numbers of the months with stories are listed in the table after the chart.",
+            plural(total, "story", "stories"),
+            first.name(),
+            last.name(),
+            gaps_note(slots, "stories"),
+            busiest.name()
+        )
+    };
     let plot = Plot {
         left: 40.0,
         right: TIMELINE_WIDTH - 8.0,
         top: 14.0,
         bottom: TIMELINE_HEIGHT - 42.0,
     };
-    let max = bars.iter().map(|b| b.count).max().unwrap_or(0);
-    let axis = Axis::new(max);
+    let axis = Axis::new(most);
     let mut svg = String::new();
     open_svg(
         &mut svg,
@@ -173,10 +187,24 @@ pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
         &desc,
     );
     grid(&mut svg, &plot, &axis);
-    let slot = plot.width() / bars.len() as f64;
+    let slot = plot.width() / slots.len() as f64;
     let width = (slot * 0.8).max(1.0);
     svg.push_str("<g class=\"bars\">");
-    for (i, bar) in bars.iter().enumerate() {
+    for (i, slot_at) in slots.iter().enumerate() {
+        let (period, bar) = match slot_at {
+            Slot::Bar(period, bar) => (period, bar),
+            Slot::Gap(from, to) => {
+                gap_mark(
+                    &mut svg,
+                    &plot,
+                    slot * (i as f64 + 0.5),
+                    from,
+                    to,
+                    "stories",
+                );
+                continue;
+            }
+        };
         let x = plot.left + slot * i as f64 + (slot - width) / 2.0;
         let height = plot.height() * bar.count as f64 / axis.top as f64;
         // Not a tab stop: the page's month headings are the keyboard route.
@@ -196,7 +224,7 @@ pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
             .put("\" height=\"")
             .num(height)
             .put("\"><title>");
-        bar.month.push_name(&mut svg);
+        push_period_name(&mut svg, *period);
         svg.put(": ")
             .int(bar.count as u64)
             .put(" ")
@@ -207,42 +235,115 @@ pub fn timeline_svg(bars: &[MonthBar]) -> Option<String> {
         }
     }
     svg.push_str("</g>");
-    month_labels(&mut svg, &plot, bars.iter().map(|b| b.month), slot);
+    axis_labels(&mut svg, &plot, slots, slot);
     svg.push_str("</svg>");
     Some(svg)
 }
 
-/// A person's stories and quotes in one month.
-#[derive(Debug, Clone, Copy)]
+/// Whether `slots` are a bar for every month from the first to the last, the
+/// chart of most archives (no gap, no longer periods).
+fn is_every_month<T>(slots: &[Slot<T>]) -> bool {
+    slots
+        .iter()
+        .all(|slot| slot.period().is_some_and(Period::is_month))
+}
+
+/// `; N stretches without stories are left out` when `slots` have gaps.
+fn gaps_note<T>(slots: &[Slot<T>], what: &str) -> String {
+    let gaps = slots.iter().filter(|s| s.period().is_none()).count();
+    match gaps {
+        0 => String::new(),
+        1 => format!("; one long stretch without {what} is left out"),
+        n => format!("; {n} long stretches without {what} are left out"),
+    }
+}
+
+/// Appends the name of `period` (`March 2025`, `1801`, `1800–1809`).
+fn push_period_name(out: &mut String, period: Period) {
+    if period.is_month() {
+        period.first.push_name(out);
+    } else {
+        out.push_str(&period.name());
+    }
+}
+
+/// Marks a gap, at `centre` from the plot's left, as a break in the baseline
+/// (two slanted strokes) titled with the periods it leaves out.
+fn gap_mark(svg: &mut String, plot: &Plot, centre: f64, from: &Period, to: &Period, what: &str) {
+    let x = plot.left + centre;
+    let (low, high) = (plot.bottom + 5.0, plot.bottom - 5.0);
+    svg.put("<g class=\"gap\"><title>No ")
+        .put(what)
+        .put(" from ")
+        .put(&gap_name(from, to))
+        .put("</title>");
+    for dx in [-3.0, 1.0] {
+        svg.put("<line class=\"year-mark\" x1=\"")
+            .num(x + dx - 2.0)
+            .put("\" y1=\"")
+            .num(low)
+            .put("\" x2=\"")
+            .num(x + dx + 2.0)
+            .put("\" y2=\"")
+            .num(high)
+            .put("\"/>");
+    }
+    svg.put("</g>");
+}
+
+/// `June 1801 to October 2025` for a gap of months, `1802 to 2014` for longer periods.
+fn gap_name(from: &Period, to: &Period) -> String {
+    if from.is_month() {
+        format!("{} to {}", from.first.name(), to.first.name())
+    } else {
+        format!("{} to {}", from.first_year(), to.last_year())
+    }
+}
+
+/// A person's stories and quotes in one period (a month, for most people).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Activity {
-    /// The month.
-    pub month: Month,
-    /// Stories they appear in, published that month.
+    /// Stories they appear in, published in it.
     pub stories: usize,
-    /// Their quotes said that month.
+    /// Their quotes said in it.
     pub quotes: usize,
+}
+
+impl std::ops::AddAssign for Activity {
+    fn add_assign(&mut self, other: Activity) {
+        self.stories += other.stories;
+        self.quotes += other.quotes;
+    }
 }
 
 const ACTIVITY_WIDTH: f64 = 560.0;
 const ACTIVITY_HEIGHT: f64 = 170.0;
 
-/// A person's stories and quotes per month, as pairs of bars (stories, then
-/// quotes) in the slots of `months` (every month from the first to the last,
-/// in order). A count of zero draws no bar: most people's months are empty,
-/// and their zero-height bars were most of their page. `None` when there are
-/// no months.
-pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
-    let (first, last) = (months.first()?, months.last()?);
-    let stories: usize = months.iter().map(|m| m.stories).sum();
-    let quotes: usize = months.iter().map(|m| m.quotes).sum();
-    let span = if first.month == last.month {
-        format!("in {}", first.month.name())
-    } else {
-        format!("from {} to {}", first.month.name(), last.month.name())
+/// A person's stories and quotes, as pairs of bars (stories, then quotes) in
+/// the slots of [`layout`] (every month from the first to the last, for most
+/// people), in order. A count of zero draws no bar: most people's months are
+/// empty, and their zero-height bars were most of their page. `None` when
+/// there are no slots.
+pub fn activity_svg(name: &str, slots: &[Slot<Activity>]) -> Option<String> {
+    let (first, last) = (slots.first()?.period()?, slots.last()?.period()?);
+    let bars = || {
+        slots.iter().filter_map(|slot| match slot {
+            Slot::Bar(period, counts) => Some((*period, *counts)),
+            Slot::Gap(..) => None,
+        })
     };
-    let title = format!("{name}: stories and quotes per month, {span}");
+    let stories: usize = bars().map(|(_, c)| c.stories).sum();
+    let quotes: usize = bars().map(|(_, c)| c.quotes).sum();
+    let unit = first.unit();
+    let span = if first == last {
+        format!("in {}", first.name())
+    } else {
+        format!("from {} to {}", first.name(), last.name())
+    };
+    let title = format!("{name}: stories and quotes per {unit}, {span}");
     let desc = format!(
-        "A bar chart with two bars a month: stories {name} appears in ({stories} in all) and quotes by {name} ({quotes} in all), {span}. The numbers are listed in the table after the chart."
+        "A bar chart with two bars a {unit}: stories {name} appears in ({stories} in all) and quotes by {name} ({quotes} in all), {span}{}. The numbers are listed in the table after the chart.",
+        gaps_note(slots, "stories or quotes")
     );
     let plot = Plot {
         left: 32.0,
@@ -250,15 +351,14 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
         top: 26.0,
         bottom: ACTIVITY_HEIGHT - 38.0,
     };
-    let max = months
-        .iter()
-        .map(|m| m.stories.max(m.quotes))
+    let max = bars()
+        .map(|(_, c)| c.stories.max(c.quotes))
         .max()
         .unwrap_or(0);
     let axis = Axis::new(max);
     // A person's page has one: a month's pair of bars is about 230 bytes, and
     // its labels (drawn for short ranges only) about 80 more.
-    let mut svg = String::with_capacity(1200 + title.len() + desc.len() + 320 * months.len());
+    let mut svg = String::with_capacity(1200 + title.len() + desc.len() + 320 * slots.len());
     open_svg(
         &mut svg,
         "chart chart-activity",
@@ -270,7 +370,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
     );
     legend(&mut svg, plot.right);
     grid(&mut svg, &plot, &axis);
-    let slot = plot.width() / months.len() as f64;
+    let slot = plot.width() / slots.len() as f64;
     let width = (slot * 0.4).clamp(1.0, 18.0);
     // A bar's top and height depend only on its count (of at most `max`):
     // their attributes are written once for each count drawn.
@@ -287,21 +387,29 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
             .put("\"><title>");
         size
     };
-    let mut month_name = String::new();
+    let mut period_name = String::new();
     svg.put("<g class=\"bars\">");
-    for (i, m) in months.iter().enumerate() {
-        let centre = plot.left + slot * (i as f64 + 0.5);
-        // A month's name is letters, digits and a space: nothing to escape.
-        month_name.clear();
-        m.month.push_name(&mut month_name);
+    for (i, slot_at) in slots.iter().enumerate() {
+        let centre = slot * (i as f64 + 0.5);
+        let (period, counts) = match slot_at {
+            Slot::Bar(period, counts) => (*period, *counts),
+            Slot::Gap(from, to) => {
+                gap_mark(&mut svg, &plot, centre, from, to, "stories or quotes");
+                continue;
+            }
+        };
+        let centre = plot.left + centre;
+        // A period's name is letters, digits, a space or a dash: nothing to escape.
+        period_name.clear();
+        push_period_name(&mut period_name, period);
         for (class, count, x, (one, many)) in [
             (
                 "bar stories",
-                m.stories,
+                counts.stories,
                 centre - width,
                 ("story", "stories"),
             ),
-            ("bar quotes", m.quotes, centre, ("quote", "quotes")),
+            ("bar quotes", counts.quotes, centre, ("quote", "quotes")),
         ] {
             if count == 0 {
                 continue;
@@ -312,7 +420,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
                 // Not reached: no count is above `max`.
                 None => svg.put(&size(count)),
             };
-            svg.put(&month_name)
+            svg.put(&period_name)
                 .put(": ")
                 .int(count as u64)
                 .put(" ")
@@ -321,7 +429,7 @@ pub fn activity_svg(name: &str, months: &[Activity]) -> Option<String> {
         }
     }
     svg.put("</g>");
-    month_labels(&mut svg, &plot, months.iter().map(|m| m.month), slot);
+    axis_labels(&mut svg, &plot, slots, slot);
     svg.put("</svg>");
     Some(svg)
 }
@@ -412,7 +520,7 @@ pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, Timeline
         let month = Month::of(entry.story.story.front.date.day);
         by_month.entry(month).or_default().push(i);
     }
-    let (Some(&first), Some(&last)) = (by_month.keys().next(), by_month.keys().next_back()) else {
+    if by_month.is_empty() {
         let empty = TimelinePage {
             chart_svg: None,
             months: Vec::new(),
@@ -420,17 +528,16 @@ pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, Timeline
             year: None,
         };
         return vec![(TIMELINE.to_string(), empty)];
-    };
-    let bars: Vec<MonthBar> = month_range(first, last)
+    }
+    let counts: BTreeMap<Month, usize> = by_month.iter().map(|(m, s)| (*m, s.len())).collect();
+    let bars: Vec<Slot<TimelineBar>> = layout(&counts)
         .into_iter()
-        .map(|month| {
-            let count = by_month.get(&month).map_or(0, Vec::len);
-            MonthBar {
-                month,
-                count,
-                // From the overview, `timeline/`: the month on its year's page.
-                href: (count > 0).then(|| format!("{}/#{}", month.year, month_anchor(month))),
+        .map(|slot| match slot {
+            Slot::Bar(period, count) => {
+                let href = (count > 0).then(|| timeline_href(period, &counts));
+                Slot::Bar(period, TimelineBar { count, href })
             }
+            Slot::Gap(from, to) => Slot::Gap(from, to),
         })
         .collect();
     let mut years: Vec<TimelineYear> = Vec::new();
@@ -462,16 +569,28 @@ pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, Timeline
             ..y.clone()
         })
         .collect();
+    // The chart's numbers: every month of a chart of months, else (a chart
+    // of a long span) the months with stories.
+    let listed_months: Vec<(Month, usize)> = if is_every_month(&bars) {
+        bars.iter()
+            .filter_map(|slot| match slot {
+                Slot::Bar(period, bar) => Some((period.first, bar.count)),
+                Slot::Gap(..) => None,
+            })
+            .collect()
+    } else {
+        counts.iter().map(|(m, n)| (*m, *n)).collect()
+    };
     let overview = TimelinePage {
         chart_svg: timeline_svg(&bars),
-        months: bars
-            .iter()
-            .map(|bar| MonthCount {
-                month: bar.month.iso(),
-                name: bar.month.name(),
-                count: bar.count,
-                anchor: (bar.count > 0).then(|| month_anchor(bar.month)),
-                path: (bar.count > 0).then(|| year_path(bar.month.year)),
+        months: listed_months
+            .into_iter()
+            .map(|(month, count)| MonthCount {
+                month: month.iso(),
+                name: month.name(),
+                count,
+                anchor: (count > 0).then(|| month_anchor(month)),
+                path: (count > 0).then(|| year_path(month.year)),
             })
             .collect(),
         years: listed.clone(),
@@ -493,6 +612,20 @@ pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, Timeline
         )
     }));
     pages
+}
+
+/// Where a bar of the timeline with stories links to from the overview,
+/// `timeline/`: a month to its section on its year's page (`2025/#m-2025-03`),
+/// a longer period to the page of its first year with stories (`1801/`).
+fn timeline_href(period: Period, counts: &BTreeMap<Month, usize>) -> String {
+    if period.is_month() {
+        return format!("{}/#{}", period.first.year, month_anchor(period.first));
+    }
+    let year = counts
+        .range(period.first..)
+        .next()
+        .map_or(period.first.year, |(month, _)| month.year);
+    format!("{year}/")
 }
 
 /// The path of the timeline's overview.
@@ -520,63 +653,39 @@ pub fn month_anchor(month: Month) -> String {
 
 /// A person's chart and its numbers: stories they appear in (by publication
 /// month) and their quotes, verified or disputed (by the month said), drawn
-/// over every month from the first to the last and listed for the months that
-/// have either. `(None, [])` when they have neither.
+/// over the slots of [`layout`] (every month from the first to the last, for
+/// most people) and listed for the months that have either. `(None, [])`
+/// when they have neither.
 pub fn person_activity(archive: &Archive, id: PersonId) -> (Option<String>, Vec<MonthActivity>) {
     let entry = &archive.people[id.0];
-    // Each story's month (`false`) and quote's (`true`), walked once.
-    let dated: Vec<(Month, bool)> = entry
-        .stories
-        .iter()
-        .map(|&(story, _)| {
-            let day = archive.stories[story.0].story.story.front.date.day;
-            (Month::of(day), false)
-        })
-        .chain(entry.quotes_by.iter().filter_map(|q| {
-            let quote = &archive.quotes[q.0].quote;
-            (quote.status != QuoteStatus::Misattributed).then(|| (Month::of(quote.said.day), true))
-        }))
-        .collect();
-    let (Some(first), Some(last)) = (
-        dated.iter().map(|d| d.0).min(),
-        dated.iter().map(|d| d.0).max(),
-    ) else {
-        return (None, Vec::new());
-    };
-    // Counted in place: the months are consecutive, so a month's place is its
-    // distance from the first.
-    let mut months: Vec<Activity> = month_range(first, last)
-        .into_iter()
-        .map(|month| Activity {
-            month,
-            stories: 0,
-            quotes: 0,
-        })
-        .collect();
-    for (month, is_quote) in dated {
-        let place = usize::try_from(month.number() - first.number()).ok();
-        if let Some(activity) = place.and_then(|place| months.get_mut(place)) {
-            if is_quote {
-                activity.quotes += 1;
-            } else {
-                activity.stories += 1;
-            }
+    let mut by_month: BTreeMap<Month, Activity> = BTreeMap::new();
+    for &(story, _) in &entry.stories {
+        let day = archive.stories[story.0].story.story.front.date.day;
+        by_month.entry(Month::of(day)).or_default().stories += 1;
+    }
+    for q in &entry.quotes_by {
+        let quote = &archive.quotes[q.0].quote;
+        if quote.status != QuoteStatus::Misattributed {
+            by_month
+                .entry(Month::of(quote.said.day))
+                .or_default()
+                .quotes += 1;
         }
     }
-    let svg = activity_svg(&entry.file.front.name, &months);
-    (svg, activity_rows(&months))
+    let svg = activity_svg(&entry.file.front.name, &layout(&by_month));
+    (svg, activity_rows(&by_month))
 }
 
 /// The rows of a person's chart table: the months with a story or a quote.
-fn activity_rows(months: &[Activity]) -> Vec<MonthActivity> {
-    months
+fn activity_rows(by_month: &BTreeMap<Month, Activity>) -> Vec<MonthActivity> {
+    by_month
         .iter()
-        .filter(|m| m.stories + m.quotes > 0)
-        .map(|m| MonthActivity {
-            month: m.month.iso(),
-            name: m.month.name(),
-            stories: m.stories,
-            quotes: m.quotes,
+        .filter(|(_, a)| a.stories + a.quotes > 0)
+        .map(|(month, a)| MonthActivity {
+            month: month.iso(),
+            name: month.name(),
+            stories: a.stories,
+            quotes: a.quotes,
         })
         .collect()
 }
@@ -698,6 +807,17 @@ fn grid(svg: &mut String, plot: &Plot, axis: &Axis) {
     svg.put("</g>");
 }
 
+/// The labels under the slots: [`month_labels`] when they are every month
+/// from the first to the last, else [`period_labels`].
+fn axis_labels<T>(svg: &mut String, plot: &Plot, slots: &[Slot<T>], slot: f64) {
+    if is_every_month(slots) {
+        let months = slots.iter().filter_map(|s| s.period().map(|p| p.first));
+        month_labels(svg, plot, months, slot);
+    } else {
+        period_labels(svg, plot, slots, slot);
+    }
+}
+
 /// Month labels under the bars (every month for short ranges, else each
 /// January), and the year under the first month and every January.
 fn month_labels(svg: &mut String, plot: &Plot, months: impl Iterator<Item = Month>, slot: f64) {
@@ -742,6 +862,92 @@ fn month_labels(svg: &mut String, plot: &Plot, months: impl Iterator<Item = Mont
         }
     }
     svg.put("</g>");
+}
+
+/// Least distance, in viewBox units, between two year labels of [`period_labels`].
+const YEAR_LABEL_SPACE: f64 = 36.0;
+
+/// The labels of an axis with gaps or longer periods than months: month
+/// names under the bars when they are months and few; a year mark at the
+/// first bar, at the first after a gap, and at each January (bars of months)
+/// or each round year (longer bars: every 1, 2, 5, 10, 20, 50, … years, the
+/// fewest that leaves room), each with its year; a mark too close to the one
+/// before is left out.
+fn period_labels<T>(svg: &mut String, plot: &Plot, slots: &[Slot<T>], slot: f64) {
+    let every = slots.len() <= LABEL_EVERY_MONTH;
+    let step = label_step(slots, slot);
+    let mut last_mark: Option<f64> = None;
+    let mut after_gap = true;
+    svg.put("<g class=\"axis\" aria-hidden=\"true\">");
+    for (i, slot_at) in slots.iter().enumerate() {
+        let Some(period) = slot_at.period() else {
+            after_gap = true;
+            continue;
+        };
+        let x = plot.left + slot * (i as f64 + 0.5);
+        if period.is_month() && every {
+            let label = if slot >= 26.0 {
+                period.first.short_name()
+            } else {
+                &period.first.short_name()[..1]
+            };
+            svg.put("<text class=\"tick\" x=\"")
+                .num(x)
+                .put("\" y=\"")
+                .num(plot.bottom + 15.0)
+                .put("\" text-anchor=\"middle\">")
+                .put(label)
+                .put("</text>");
+        }
+        let round = if period.is_month() {
+            period.first.month == 1
+        } else {
+            period.first_year().rem_euclid(step) == 0
+        };
+        let edge = plot.left + slot * i as f64;
+        let room = last_mark.is_none_or(|mark| edge - mark >= YEAR_LABEL_SPACE);
+        if (after_gap || round) && room {
+            let below = period.is_month() && every;
+            svg.put("<line class=\"year-mark\" x1=\"")
+                .num(edge)
+                .put("\" y1=\"")
+                .num(plot.bottom)
+                .put("\" x2=\"")
+                .num(edge)
+                .put("\" y2=\"")
+                .num(plot.bottom + if below { 34.0 } else { 18.0 })
+                .put("\"/><text class=\"year\" x=\"")
+                .num(edge + 3.0)
+                .put("\" y=\"")
+                .num(plot.bottom + if below { 32.0 } else { 16.0 })
+                .put("\">");
+            if period.first_year() < 0 {
+                svg.put("-");
+            }
+            svg.int(period.first_year().unsigned_abs().into())
+                .put("</text>");
+            last_mark = Some(edge);
+        }
+        after_gap = false;
+    }
+    svg.put("</g>");
+}
+
+/// How many years apart the round years of [`period_labels`] are: the
+/// fewest of 1, 2, 5, 10, 20, 50, … (a whole number of the bars' periods)
+/// whose marks are [`YEAR_LABEL_SPACE`] apart.
+fn label_step<T>(slots: &[Slot<T>], slot: f64) -> i32 {
+    let per_bar = slots
+        .iter()
+        .find_map(Slot::period)
+        .map_or(1, |p| i64::from(p.months / 12).max(1));
+    let fits =
+        |step: i64| step % per_bar == 0 && (step / per_bar) as f64 * slot >= YEAR_LABEL_SPACE;
+    (0..12)
+        .flat_map(|power| [1, 2, 5].map(|unit| unit * 10_i64.pow(power)))
+        .find(|&step| fits(step))
+        .and_then(|step| i32::try_from(step).ok())
+        .unwrap_or(i32::MAX)
 }
 
 /// The legend of the activity chart, top right.
@@ -865,6 +1071,7 @@ fn push_escaped(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::periods;
     use super::*;
 
     #[test]
@@ -890,20 +1097,21 @@ mod tests {
         Month { year, month }
     }
 
+    fn activity(stories: usize, quotes: usize) -> Activity {
+        Activity { stories, quotes }
+    }
+
     #[test]
     fn a_persons_empty_months_have_no_bars_and_no_rows() {
-        let activity = |m: u32, stories, quotes| Activity {
-            month: month(2020, m),
-            stories,
-            quotes,
-        };
-        let months = [
-            activity(1, 2, 0),
-            activity(2, 0, 0),
-            activity(3, 0, 0),
-            activity(4, 1, 3),
-        ];
-        let svg = activity_svg("Ana Example", &months).unwrap();
+        let by_month: BTreeMap<Month, Activity> = [
+            (month(2020, 1), activity(2, 0)),
+            (month(2020, 4), activity(1, 3)),
+        ]
+        .into_iter()
+        .collect();
+        let slots = layout(&by_month);
+        assert_eq!(slots.len(), 4);
+        let svg = activity_svg("Ana Example", &slots).unwrap();
         // The bars, after the legend's key.
         let (_, bars) = svg.split_once("<g class=\"bars\">").unwrap();
         assert_eq!(bars.matches("<rect class=\"bar stories\"").count(), 2);
@@ -913,7 +1121,7 @@ mod tests {
         assert!(!svg.contains("February 2020"), "{svg}");
         // The empty months still take their slots: April is the fourth of four.
         assert!(svg.contains("from January 2020 to April 2020"));
-        let rows = activity_rows(&months);
+        let rows = activity_rows(&by_month);
         let listed: Vec<_> = rows
             .iter()
             .map(|r| (r.month.as_str(), r.stories, r.quotes))
@@ -922,11 +1130,11 @@ mod tests {
     }
 
     #[test]
-    fn month_ranges_cross_years() {
-        let range = month_range(month(2024, 11), month(2025, 2));
-        let names: Vec<String> = range.iter().map(|m| m.iso()).collect();
-        assert_eq!(names, ["2024-11", "2024-12", "2025-01", "2025-02"]);
-        assert!(month_range(month(2025, 2), month(2025, 1)).is_empty());
+    fn months_are_numbered_across_years() {
+        for m in [month(2024, 12), month(2025, 1), month(0, 1), month(-44, 3)] {
+            assert_eq!(Month::from_number(m.number()), m);
+            assert_eq!(Month::from_number(m.number() + 1), m.next());
+        }
         assert_eq!(month(2025, 3).name(), "March 2025");
     }
 
@@ -954,19 +1162,20 @@ mod tests {
         assert_eq!(axis(99), (100, 50));
     }
 
+    fn bar(month: Month, count: usize, href: Option<&str>) -> Slot<TimelineBar> {
+        let period = Period {
+            first: month,
+            months: 1,
+        };
+        let href = href.map(str::to_string);
+        Slot::Bar(period, TimelineBar { count, href })
+    }
+
     #[test]
     fn empty_months_get_zero_height_bars_without_links() {
         let bars = [
-            MonthBar {
-                month: month(2025, 1),
-                count: 2,
-                href: Some("#m-2025-01".into()),
-            },
-            MonthBar {
-                month: month(2025, 2),
-                count: 0,
-                href: None,
-            },
+            bar(month(2025, 1), 2, Some("#m-2025-01")),
+            bar(month(2025, 2), 0, None),
         ];
         let svg = timeline_svg(&bars).unwrap();
         assert_eq!(svg.matches("<rect class=\"bar").count(), 2);
@@ -974,6 +1183,105 @@ mod tests {
         assert!(svg.contains("height=\"0\""));
         assert_eq!(svg.matches("<a href=").count(), 1);
         assert!(timeline_svg(&[]).is_none());
+    }
+
+    /// Slots of months with the given counts, linked as the timeline links them.
+    fn timeline_slots(counts: &BTreeMap<Month, usize>) -> Vec<Slot<TimelineBar>> {
+        layout(counts)
+            .into_iter()
+            .map(|slot| match slot {
+                Slot::Bar(period, count) => {
+                    let href = (count > 0).then(|| timeline_href(period, counts));
+                    Slot::Bar(period, TimelineBar { count, href })
+                }
+                Slot::Gap(from, to) => Slot::Gap(from, to),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_timeline_of_1801_and_2026_is_as_small_as_its_data() {
+        let counts: BTreeMap<Month, usize> = [(month(1801, 5), 1), (month(2026, 3), 2)]
+            .into_iter()
+            .collect();
+        let svg = timeline_svg(&timeline_slots(&counts)).unwrap();
+        // Two bars and a gap, where a bar a month was 2,700 bars.
+        assert_eq!(svg.matches("<rect class=\"bar").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<g class=\"gap\">").count(), 1);
+        assert!(svg.contains("<title>No stories from June 1801 to February 2026</title>"));
+        assert!(svg.contains("<a href=\"1801/#m-1801-05\""));
+        assert!(svg.len() < 4_000, "{} bytes", svg.len());
+        assert!(svg.contains("Stories per month, May 1801 to March 2026"));
+
+        // The widest span with a story in every year between: bars of decades.
+        let mut every_year: BTreeMap<Month, usize> =
+            (1000..=9999).map(|y| (month(y, 1), 1)).collect();
+        every_year.insert(month(9999, 12), 1);
+        let slots = timeline_slots(&every_year);
+        let svg = timeline_svg(&slots).unwrap();
+        let bars = svg.matches("<rect class=\"bar").count();
+        assert!(bars <= periods::MAX_SLOTS, "{bars} bars");
+        assert!(svg.len() < 120_000, "{} bytes", svg.len());
+        assert!(
+            svg.contains("<title>1000\u{2013}1099: 100 stories</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<a href=\"1000/\""));
+    }
+
+    #[test]
+    fn a_person_quoted_in_1801_and_2026_has_a_small_chart() {
+        let by_month: BTreeMap<Month, Activity> = [
+            (month(1801, 5), activity(0, 1)),
+            (month(2026, 3), activity(1, 1)),
+        ]
+        .into_iter()
+        .collect();
+        let slots = layout(&by_month);
+        let svg = activity_svg("Ana Example", &slots).unwrap();
+        let (_, bars) = svg.split_once("<g class=\"bars\">").unwrap();
+        assert_eq!(bars.matches("<rect class=\"bar").count(), 3);
+        assert!(svg.contains("one long stretch without stories or quotes is left out"));
+        assert!(svg.len() < 4_000, "{} bytes", svg.len());
+        assert_eq!(activity_rows(&by_month).len(), 2);
+
+        // Quoted every month for 800 years: bars of years, under the bound.
+        let busy: BTreeMap<Month, Activity> = (1200 * 12..2000 * 12)
+            .map(|n| (Month::from_number(n), activity(1, 1)))
+            .collect();
+        let svg = activity_svg("Ana Example", &layout(&busy)).unwrap();
+        let rects = svg.matches("<rect class=\"bar").count() - 2; // less the legend's
+        assert!(rects <= 2 * periods::MAX_SLOTS, "{rects} bars");
+        assert!(svg.len() < 150_000, "{} bytes", svg.len());
+        assert!(
+            svg.contains(
+                "stories and quotes per decade, from 1200\u{2013}1209 to 1990\u{2013}1999"
+            ),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn long_axes_are_labelled_by_round_years_with_room_between() {
+        let yearly: BTreeMap<Month, usize> = (1800..=2026).map(|y| (month(y, 6), 1)).collect();
+        let svg = timeline_svg(&timeline_slots(&yearly)).unwrap();
+        let (_, axis) = svg.split_once("<g class=\"axis\"").unwrap();
+        let years: Vec<&str> = axis
+            .split("<text class=\"year\"")
+            .skip(1)
+            .filter_map(|t| {
+                t.split_once('>')
+                    .and_then(|(_, r)| r.split_once('<'))
+                    .map(|(y, _)| y)
+            })
+            .collect();
+        // 227 bars of 2.96 units: a label every 20 years (59 units apart).
+        assert_eq!(years.first(), Some(&"1800"));
+        assert!(
+            years.contains(&"1820") && years.contains(&"2020"),
+            "{years:?}"
+        );
+        assert!(!years.contains(&"1810"), "{years:?}");
     }
 
     #[test]

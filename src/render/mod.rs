@@ -11,6 +11,7 @@ pub mod highlight;
 mod json_writer;
 pub mod jsonld;
 pub mod marks;
+pub mod periods;
 pub mod search;
 pub mod site;
 pub mod sitemap;

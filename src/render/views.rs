@@ -585,7 +585,7 @@ pub struct HomePage {
 pub struct TimelinePage {
     /// Stories per month as an SVG bar chart (print with `| safe`), on the overview, if there are stories.
     pub chart_svg: Option<String>,
-    /// The chart's numbers: every month from the first story to the last, oldest first (on the overview; empty on a year's page).
+    /// The chart's numbers: every month from the first story to the last, oldest first, or only the months with stories when that is more than [`super::periods::MAX_SLOTS`] months (on the overview; empty on a year's page).
     pub months: Vec<MonthCount>,
     /// The years with stories, oldest first (their `months` are empty: a year's are on its page).
     pub years: Vec<TimelineYear>,
