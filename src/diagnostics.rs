@@ -5,6 +5,8 @@
 //! from the file's [`LineIndex`](crate::source::LineIndex): printing each
 //! diagnostic costs the lines it shows, not a pass over its file.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -212,6 +214,26 @@ impl StoredDiagnostic {
             related,
         })
     }
+}
+
+/// Stored diagnostics again, with their files from `read` (by path as shown to
+/// authors), each file read once however many of them point into it (reading
+/// it again for each made repeating ten thousand warnings cost more than the
+/// build that found them); `None` if one of the files cannot be read.
+pub fn restore_all(
+    stored: Vec<StoredDiagnostic>,
+    read: impl Fn(&str) -> Option<Source>,
+) -> Option<Vec<Diagnostic>> {
+    let files: RefCell<HashMap<String, Option<Source>>> = RefCell::new(HashMap::new());
+    let read_once = |path: &str| {
+        if let Some(file) = files.borrow().get(path) {
+            return file.clone();
+        }
+        let file = read(path);
+        files.borrow_mut().insert(path.to_string(), file.clone());
+        file
+    };
+    stored.into_iter().map(|d| d.restore(&read_once)).collect()
 }
 
 /// Sorts diagnostics by file and position, so that output is stable across runs.
@@ -620,6 +642,42 @@ mod tests {
             },
         );
         assert!(text.contains("content/a.md:501:6"), "{text}");
+    }
+
+    #[test]
+    fn restoring_reads_each_file_once() {
+        let story = SourceFile::new("content/stories/a.md", "one\ntwo \"three\"\n");
+        let sidecar = SourceFile::new("content/stories/a.ann.toml", "x = 1\n");
+        let stored: Vec<StoredDiagnostic> = (0..1000)
+            .map(|i| {
+                Diagnostic::warning(format!("warning {i}"))
+                    .at(&story, 4..7)
+                    .related(&sidecar, 0..1, "here")
+                    .stored()
+            })
+            .collect();
+        let reads = std::cell::Cell::new(0);
+        let restored = restore_all(stored.clone(), |path| {
+            reads.set(reads.get() + 1);
+            [&story, &sidecar]
+                .into_iter()
+                .find(|f| f.display_path() == path)
+                .map(|f| SourceFile::new(path, f.text.clone()))
+        })
+        .unwrap();
+        assert_eq!(reads.get(), 2, "one read for each of the two files");
+        assert_eq!(restored.len(), 1000);
+        assert_eq!(restored[999].message, "warning 999");
+        assert_eq!(
+            restored[999].line_col(),
+            Some(LineCol { line: 2, column: 1 })
+        );
+        assert_eq!(restored[0].related[0].file.text, "x = 1\n");
+        // A file that cannot be read any more restores nothing.
+        let none = restore_all(stored, |path| {
+            (path == story.display_path()).then(|| story.clone())
+        });
+        assert!(none.is_none());
     }
 
     #[test]
