@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
 use crate::load::Selector;
 
@@ -32,8 +33,8 @@ pub enum SelectError {
     EndWithoutStart,
     /// The key folds to nothing.
     Empty(Field),
-    /// Nothing matches; the closest passage (visible chars) and its similarity, if any is close.
-    NotFound(Field, Option<(Range<usize>, f64)>),
+    /// Nothing matches; what the search for the closest passage found.
+    NotFound(Field, Nearest),
     /// Several passages match (visible char ranges).
     Ambiguous(Field, Vec<Range<usize>>),
     /// `end` occurs only before `start` (visible char range of the first `start`).
@@ -42,8 +43,13 @@ pub enum SelectError {
     BadOccurrence(i64, usize),
 }
 
-/// Resolves a selector to a range of visible chars.
-pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, SelectError> {
+/// Resolves a selector to a range of visible chars; when nothing matches, the
+/// closest passage is looked for with `closest` (the story's searches).
+pub fn select(
+    selector: &Selector,
+    folded: &Folded,
+    closest: &mut Closest,
+) -> Result<Range<usize>, SelectError> {
     let prefix = selector
         .prefix
         .as_ref()
@@ -68,7 +74,10 @@ pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, Sele
                 .filter(|r| has_prefix(hay, r.start, &prefix) && has_suffix(hay, r.end, &suffix))
                 .collect();
             if found.is_empty() {
-                return Err(SelectError::NotFound(Field::Text, closest(folded, &needle)));
+                return Err(SelectError::NotFound(
+                    Field::Text,
+                    closest.find(folded, &needle),
+                ));
             }
             (Field::Text, found)
         }
@@ -77,7 +86,7 @@ pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, Sele
             let end = non_empty(end.get_ref(), Field::End)?;
             (
                 Field::Start,
-                start_end(folded, &start, &end, &prefix, &suffix)?,
+                start_end(folded, &start, &end, &prefix, &suffix, closest)?,
             )
         }
     };
@@ -99,6 +108,7 @@ fn start_end(
     end: &str,
     prefix: &str,
     suffix: &str,
+    closest: &mut Closest,
 ) -> Result<Vec<Range<usize>>, SelectError> {
     let hay = folded.text.as_str();
     let starts: Vec<usize> = find_all(hay, start)
@@ -106,7 +116,10 @@ fn start_end(
         .filter(|&at| has_prefix(hay, at, prefix))
         .collect();
     if starts.is_empty() {
-        return Err(SelectError::NotFound(Field::Start, closest(folded, start)));
+        return Err(SelectError::NotFound(
+            Field::Start,
+            closest.find(folded, start),
+        ));
     }
     let mut found = Vec::new();
     for &s in &starts {
@@ -122,7 +135,7 @@ fn start_end(
     if found.is_empty() {
         let ends = find_all(hay, end);
         return Err(if ends.is_empty() {
-            SelectError::NotFound(Field::End, closest(folded, end))
+            SelectError::NotFound(Field::End, closest.find(folded, end))
         } else {
             SelectError::EndBeforeStart(folded.visible(starts[0]..starts[0] + start.len()))
         });
@@ -178,53 +191,6 @@ fn has_suffix(hay: &str, at: usize, suffix: &str) -> bool {
     suffix.is_empty() || hay[at..].trim_start().starts_with(suffix)
 }
 
-/// Similarity below which no passage is offered as "closest".
-const CLOSEST_THRESHOLD: f64 = 0.5;
-/// Only this many chars of a long selector are compared, to keep the search cheap.
-const CLOSEST_MAX_CHARS: usize = 160;
-
-/// The passage of as many words as `needle` that is most like it, if similar enough.
-fn closest(folded: &Folded, needle: &str) -> Option<(Range<usize>, f64)> {
-    let hay = folded.text.as_str();
-    let words: Vec<Range<usize>> = word_ranges(hay);
-    let width = needle.split(' ').count().max(1);
-    if words.is_empty() {
-        return None;
-    }
-    let needle_cut: String = needle.chars().take(CLOSEST_MAX_CHARS).collect();
-    let mut best: Option<(Range<usize>, f64)> = None;
-    for i in 0..words.len() {
-        let last = (i + width - 1).min(words.len() - 1);
-        let range = words[i].start..words[last].end;
-        let candidate: String = hay[range.clone()].chars().take(CLOSEST_MAX_CHARS).collect();
-        let score = strsim::normalized_levenshtein(&candidate, &needle_cut);
-        if best.as_ref().is_none_or(|b| score > b.1) {
-            best = Some((range, score));
-        }
-    }
-    best.filter(|b| b.1 >= CLOSEST_THRESHOLD)
-        .map(|(r, s)| (folded.visible(r), s))
-}
-
-fn word_ranges(hay: &str) -> Vec<Range<usize>> {
-    let mut words = Vec::new();
-    let mut start = None;
-    for (i, c) in hay.char_indices() {
-        match (c == ' ', start) {
-            (true, Some(s)) => {
-                words.push(s..i);
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push(s..hay.len());
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,7 +213,7 @@ mod tests {
             text: s("said \"we will not sign\""),
             ..Default::default()
         };
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
         assert_eq!(
             visible(STORY, &range),
             "said \u{201C}we will not sign\u{201D}"
@@ -262,22 +228,40 @@ mod tests {
             text: s("the mayor said"),
             ..Default::default()
         };
-        assert!(select(&sel, &folded).unwrap().start > 20);
+        assert!(
+            select(&sel, &folded, &mut Closest::default())
+                .unwrap()
+                .start
+                > 20
+        );
         sel.text = s("mayor said");
         assert!(
-            matches!(select(&sel, &folded), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
+            matches!(select(&sel, &folded, &mut Closest::default()), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
         );
         sel.prefix = s("Tuesday the");
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
         assert!(range.start > STORY.chars().count() / 2);
         sel.prefix = None;
         sel.suffix = s("\u{201C}we");
-        assert!(select(&sel, &folded).unwrap().start < 20);
+        assert!(
+            select(&sel, &folded, &mut Closest::default())
+                .unwrap()
+                .start
+                < 20
+        );
         sel.suffix = None;
         sel.occurrence = Some(Spanned::new(0..0, 2));
-        assert!(select(&sel, &folded).unwrap().start > 20);
+        assert!(
+            select(&sel, &folded, &mut Closest::default())
+                .unwrap()
+                .start
+                > 20
+        );
         sel.occurrence = Some(Spanned::new(0..0, 3));
-        assert_eq!(select(&sel, &folded), Err(SelectError::BadOccurrence(3, 2)));
+        assert_eq!(
+            select(&sel, &folded, &mut Closest::default()),
+            Err(SelectError::BadOccurrence(3, 2))
+        );
     }
 
     #[test]
@@ -288,7 +272,7 @@ mod tests {
             end: s("On Tuesday"),
             ..Default::default()
         };
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
         assert_eq!(visible(STORY, &range), "on Monday.\n\nOn Tuesday");
     }
 
@@ -301,14 +285,17 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(
-            select(&sel, &folded),
+            select(&sel, &folded, &mut Closest::default()),
             Err(SelectError::EndBeforeStart(_))
         ));
         let sel = Selector {
             start: s("On Tuesday"),
             ..Default::default()
         };
-        assert_eq!(select(&sel, &folded), Err(SelectError::StartWithoutEnd));
+        assert_eq!(
+            select(&sel, &folded, &mut Closest::default()),
+            Err(SelectError::StartWithoutEnd)
+        );
     }
 
     #[test]
@@ -318,8 +305,8 @@ mod tests {
             text: s("we will not sing"),
             ..Default::default()
         };
-        match select(&sel, &folded) {
-            Err(SelectError::NotFound(Field::Text, Some((range, score)))) => {
+        match select(&sel, &folded, &mut Closest::default()) {
+            Err(SelectError::NotFound(Field::Text, Nearest::Passage(range, score))) => {
                 assert!(visible(STORY, &range).contains("we will not sign"));
                 assert!(score > 0.8);
             }
@@ -330,8 +317,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            select(&sel, &folded),
-            Err(SelectError::NotFound(Field::Text, None))
+            select(&sel, &folded, &mut Closest::default()),
+            Err(SelectError::NotFound(Field::Text, Nearest::NoneClose))
         );
     }
 }

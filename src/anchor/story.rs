@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
 use super::names::{choose, overlaps, Found, NameFinder};
 use super::select::{select, Field, SelectError};
@@ -39,6 +40,8 @@ struct Work<'a> {
     /// Spans of every quote that anchored, valid or not, so a quote with a bad
     /// speaker is not also reported as unannotated.
     quote_spans: Vec<Range<usize>>,
+    /// The searches for the passages closest to selectors that match none.
+    closest: Closest,
 }
 
 pub(super) fn anchor_story(
@@ -59,6 +62,7 @@ pub(super) fn anchor_story(
         sidecar: &sidecar_source,
         diagnostics: Vec::new(),
         quote_spans: Vec::new(),
+        closest: Closest::default(),
     };
 
     let mut people = PeopleInStory::default();
@@ -172,7 +176,7 @@ impl Work<'_> {
     }
 
     fn anchor(&mut self, selector: &Selector, entry: Range<usize>, what: &str) -> Option<Span> {
-        match select(selector, self.folded) {
+        match select(selector, self.folded, &mut self.closest) {
             Ok(range) => Some(range.into()),
             Err(err) => {
                 let d = self.selection_error(err, selector, entry, what);
@@ -585,7 +589,7 @@ impl Work<'_> {
                     .at(self.sidecar, at(field))
                     .label("no such passage");
                 match closest {
-                    Some((chars, _)) => {
+                    Nearest::Passage(chars, _) => {
                         let passage = self.text.slice(chars.clone()).replace('\n', " ");
                         d.hint(format!(
                             "the closest passage is on line {}: \u{201C}{}\u{201D} (matching is case-sensitive and ignores Markdown markup)",
@@ -594,7 +598,8 @@ impl Work<'_> {
                         ))
                         .related(&self.story.source, self.text.source_range(chars), "closest passage")
                     }
-                    None => d.hint("no passage is close; selectors match the story as a reader sees it (without Markdown markup), case-sensitively"),
+                    Nearest::NoneClose => d.hint("no passage is close; selectors match the story as a reader sees it (without Markdown markup), case-sensitively"),
+                    Nearest::NotSought => d.hint(format!("the closest passage was not looked for: too many selectors match nothing in {story}; selectors match the story as a reader sees it (without Markdown markup), case-sensitively")),
                 }
             }
             SelectError::Ambiguous(field, matches) => {
