@@ -1,13 +1,13 @@
 //! Anchoring one story: its people, mentions, quotes, links and notes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
 
 use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
-use super::names::{choose, overlaps, Found, NameFinder};
+use super::names::{choose, Found, NameFinder, Ranges};
 use super::select::{select, Field, SelectError};
 use super::text::{story_text, VisibleText};
 use super::{
@@ -108,11 +108,13 @@ pub(super) fn anchor_story(
     ));
     mentions.sort_by_key(|m| m.span);
     // One shared id per person of the story, for all their mentions.
-    let mut shared: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut shared: HashSet<std::sync::Arc<str>> = HashSet::new();
     for mention in &mut mentions {
-        match shared.iter().find(|id| **id == mention.person) {
+        match shared.get(&mention.person) {
             Some(id) => mention.person = id.clone(),
-            None => shared.push(mention.person.clone()),
+            None => {
+                shared.insert(mention.person.clone());
+            }
         }
     }
 
@@ -154,11 +156,13 @@ pub(super) fn anchor_story(
 #[derive(Default)]
 struct PeopleInStory {
     ids: Vec<String>,
+    /// The same ids, to tell in one look-up whether one is there.
+    seen: HashSet<String>,
 }
 
 impl PeopleInStory {
     fn add(&mut self, id: &str) {
-        if !self.ids.iter().any(|x| x == id) {
+        if self.seen.insert(id.to_string()) {
             self.ids.push(id.to_string());
         }
     }
@@ -222,17 +226,19 @@ impl Work<'_> {
     ) -> Vec<Mention> {
         let found = if settled.is_empty() {
             // The registry's scan, kept to the names of the story's people.
+            let listed: HashSet<&str> = people.iter().map(String::as_str).collect();
             let story_owners = |name: usize| -> BTreeSet<String> {
                 registry.owners[name]
                     .iter()
-                    .filter(|o| people.iter().any(|p| p == *o))
+                    .filter(|o| listed.contains(**o))
                     .map(|o| o.to_string())
                     .collect()
             };
+            let excluded = Ranges::new(explicit.iter().cloned());
             let chosen = choose(
                 candidates
                     .iter()
-                    .filter(|f| !explicit.iter().any(|e| overlaps(e, &f.chars)))
+                    .filter(|f| !excluded.overlap(&f.chars))
                     .filter(|f| !story_owners(f.name).is_empty())
                     .cloned(),
             );
@@ -485,16 +491,18 @@ impl Work<'_> {
         covered: &[Range<usize>],
         candidates: &[Found],
     ) {
+        let covered = Ranges::new(covered.iter().cloned());
+        let listed: HashSet<&str> = people.iter().map(String::as_str).collect();
         let found = choose(
             candidates
                 .iter()
-                .filter(|f| !covered.iter().any(|c| overlaps(c, &f.chars)))
+                .filter(|f| !covered.overlap(&f.chars))
                 .cloned(),
         );
         let mut warned = BTreeSet::new();
         for found in found {
             let owners = &registry.owners[found.name];
-            if owners.iter().any(|o| people.iter().any(|p| p == o)) {
+            if owners.iter().any(|o| listed.contains(o)) {
                 continue;
             }
             let id = owners[0];
@@ -514,11 +522,10 @@ impl Work<'_> {
 
     /// Warns about passages of five or more words in quotation marks that no quote covers.
     fn warn_unannotated_quotations(&mut self) {
+        let quotes = Ranges::new(self.quote_spans.iter().cloned());
         for inner in quotations(self.text) {
             let words = self.text.slice(inner.clone()).split_whitespace().count();
-            if words < UNANNOTATED_QUOTATION_WORDS
-                || self.quote_spans.iter().any(|q| overlaps(q, &inner))
-            {
+            if words < UNANNOTATED_QUOTATION_WORDS || quotes.overlap(&inner) {
                 continue;
             }
             let open = inner.start.saturating_sub(1);
