@@ -1,7 +1,11 @@
 //! Selectors to spans: `text`, or `start` + `end`, narrowed by `prefix`,
 //! `suffix` and `occurrence`, matched against folded visible text.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
@@ -43,12 +47,83 @@ pub enum SelectError {
     BadOccurrence(i64, usize),
 }
 
-/// Resolves a selector to a range of visible chars; when nothing matches, the
-/// closest passage is looked for with `closest` (the story's searches).
+/// What the selectors of one story are matched with: where each of the
+/// passages they name (`text`, `start`, `end`) occurs in its folded text, and
+/// the searches for the passages closest to those that occur nowhere.
+///
+/// A story with a few selectors has each passage looked for in its text
+/// (memchr's searcher is fastest for a few); one with many has them all
+/// looked for in one pass (Aho-Corasick): a pass over the story for each of
+/// ten thousand selectors took seconds for a story of a megabyte.
+#[derive(Debug, Default)]
+pub struct Searches {
+    /// Byte offsets in the folded text of every occurrence of each folded passage.
+    occurrences: HashMap<String, Vec<usize>>,
+    /// The searches for the closest passages.
+    pub closest: Closest,
+}
+
+/// Up to this many different passages, each is looked for on its own.
+const FEW_PASSAGES: usize = 16;
+
+impl Searches {
+    /// Finds where each of `passages` (as written in a sidecar: they are
+    /// folded here) occurs in `folded`.
+    pub fn new<'a>(folded: &Folded, passages: impl IntoIterator<Item = &'a str>) -> Searches {
+        let mut needles: Vec<String> = passages
+            .into_iter()
+            .map(fold_str)
+            .filter(|p| !p.is_empty())
+            .collect();
+        needles.sort_unstable();
+        needles.dedup();
+        let hay = folded.text.as_str();
+        let automaton = (needles.len() > FEW_PASSAGES)
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&needles)
+                    .ok()
+            })
+            .flatten();
+        let occurrences = match automaton {
+            Some(automaton) => {
+                let mut found = vec![Vec::new(); needles.len()];
+                for m in automaton.find_overlapping_iter(hay) {
+                    found[m.pattern().as_usize()].push(m.start());
+                }
+                needles.into_iter().zip(found).collect()
+            }
+            None => needles
+                .into_iter()
+                .map(|n| {
+                    let found = find_all(hay, &n);
+                    (n, found)
+                })
+                .collect(),
+        };
+        Searches {
+            occurrences,
+            closest: Closest::default(),
+        }
+    }
+
+    /// Byte offsets of every (possibly overlapping) occurrence of `needle`
+    /// (folded) in `hay`, the folded text.
+    fn occurrences<'a>(&'a self, hay: &str, needle: &str) -> Cow<'a, [usize]> {
+        match self.occurrences.get(needle) {
+            Some(found) => Cow::Borrowed(found),
+            None => Cow::Owned(find_all(hay, needle)),
+        }
+    }
+}
+
+/// Resolves a selector to a range of visible chars, with the story's
+/// `searches`.
 pub fn select(
     selector: &Selector,
     folded: &Folded,
-    closest: &mut Closest,
+    searches: &mut Searches,
 ) -> Result<Range<usize>, SelectError> {
     let prefix = selector
         .prefix
@@ -68,15 +143,16 @@ pub fn select(
         (None, None, Some(_)) => return Err(SelectError::EndWithoutStart),
         (Some(text), None, None) => {
             let needle = non_empty(text.get_ref(), Field::Text)?;
-            let found: Vec<Range<usize>> = find_all(hay, &needle)
-                .into_iter()
-                .map(|at| at..at + needle.len())
+            let found: Vec<Range<usize>> = searches
+                .occurrences(hay, &needle)
+                .iter()
+                .map(|&at| at..at + needle.len())
                 .filter(|r| has_prefix(hay, r.start, &prefix) && has_suffix(hay, r.end, &suffix))
                 .collect();
             if found.is_empty() {
                 return Err(SelectError::NotFound(
                     Field::Text,
-                    closest.find(folded, &needle),
+                    searches.closest.find(folded, &needle),
                 ));
             }
             (Field::Text, found)
@@ -86,7 +162,7 @@ pub fn select(
             let end = non_empty(end.get_ref(), Field::End)?;
             (
                 Field::Start,
-                start_end(folded, &start, &end, &prefix, &suffix, closest)?,
+                start_end(folded, &start, &end, &prefix, &suffix, searches)?,
             )
         }
     };
@@ -108,34 +184,43 @@ fn start_end(
     end: &str,
     prefix: &str,
     suffix: &str,
-    closest: &mut Closest,
+    searches: &mut Searches,
 ) -> Result<Vec<Range<usize>>, SelectError> {
     let hay = folded.text.as_str();
-    let starts: Vec<usize> = find_all(hay, start)
-        .into_iter()
+    let starts: Vec<usize> = searches
+        .occurrences(hay, start)
+        .iter()
+        .copied()
         .filter(|&at| has_prefix(hay, at, prefix))
         .collect();
     if starts.is_empty() {
         return Err(SelectError::NotFound(
             Field::Start,
-            closest.find(folded, start),
+            searches.closest.find(folded, start),
         ));
     }
+    let all_ends = searches.occurrences(hay, end);
+    // Where passages may end (after an `end` followed by the suffix), in
+    // order: each `start` takes the first one after it.
+    let ends: Vec<usize> = all_ends
+        .iter()
+        .map(|&at| at + end.len())
+        .filter(|&e| has_suffix(hay, e, suffix))
+        .collect();
     let mut found = Vec::new();
     for &s in &starts {
         let from = s + start.len();
-        let end_at = find_all(&hay[from..], end)
-            .into_iter()
-            .map(|at| from + at + end.len())
-            .find(|&e| has_suffix(hay, e, suffix));
-        if let Some(e) = end_at {
+        // The first `end` that starts at or after `from`.
+        let first = ends.partition_point(|&e| e - end.len() < from);
+        if let Some(&e) = ends.get(first) {
             found.push(s..e);
         }
     }
     if found.is_empty() {
-        let ends = find_all(hay, end);
-        return Err(if ends.is_empty() {
-            SelectError::NotFound(Field::End, closest.find(folded, end))
+        let none = all_ends.is_empty();
+        drop(all_ends);
+        return Err(if none {
+            SelectError::NotFound(Field::End, searches.closest.find(folded, end))
         } else {
             SelectError::EndBeforeStart(folded.visible(starts[0]..starts[0] + start.len()))
         });
@@ -213,7 +298,7 @@ mod tests {
             text: s("said \"we will not sign\""),
             ..Default::default()
         };
-        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert_eq!(
             visible(STORY, &range),
             "said \u{201C}we will not sign\u{201D}"
@@ -229,22 +314,22 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            select(&sel, &folded, &mut Closest::default())
+            select(&sel, &folded, &mut Searches::default())
                 .unwrap()
                 .start
                 > 20
         );
         sel.text = s("mayor said");
         assert!(
-            matches!(select(&sel, &folded, &mut Closest::default()), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
+            matches!(select(&sel, &folded, &mut Searches::default()), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
         );
         sel.prefix = s("Tuesday the");
-        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert!(range.start > STORY.chars().count() / 2);
         sel.prefix = None;
         sel.suffix = s("\u{201C}we");
         assert!(
-            select(&sel, &folded, &mut Closest::default())
+            select(&sel, &folded, &mut Searches::default())
                 .unwrap()
                 .start
                 < 20
@@ -252,14 +337,14 @@ mod tests {
         sel.suffix = None;
         sel.occurrence = Some(Spanned::new(0..0, 2));
         assert!(
-            select(&sel, &folded, &mut Closest::default())
+            select(&sel, &folded, &mut Searches::default())
                 .unwrap()
                 .start
                 > 20
         );
         sel.occurrence = Some(Spanned::new(0..0, 3));
         assert_eq!(
-            select(&sel, &folded, &mut Closest::default()),
+            select(&sel, &folded, &mut Searches::default()),
             Err(SelectError::BadOccurrence(3, 2))
         );
     }
@@ -272,7 +357,7 @@ mod tests {
             end: s("On Tuesday"),
             ..Default::default()
         };
-        let range = select(&sel, &folded, &mut Closest::default()).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert_eq!(visible(STORY, &range), "on Monday.\n\nOn Tuesday");
     }
 
@@ -285,7 +370,7 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(
-            select(&sel, &folded, &mut Closest::default()),
+            select(&sel, &folded, &mut Searches::default()),
             Err(SelectError::EndBeforeStart(_))
         ));
         let sel = Selector {
@@ -293,9 +378,65 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            select(&sel, &folded, &mut Closest::default()),
+            select(&sel, &folded, &mut Searches::default()),
             Err(SelectError::StartWithoutEnd)
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn passages_found_together_are_those_found_one_by_one(
+            story in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", "ab", " ", "é", "“", "\"", "—", "-", "\n\n"]),
+                0..80,
+            ),
+            passages in proptest::collection::vec("[ab é\"-]{1,4}", 0..40),
+        ) {
+            let folded = Folded::new(&story.concat());
+            let hay = folded.text.as_str();
+            let searches = Searches::new(&folded, passages.iter().map(String::as_str));
+            for passage in &passages {
+                let needle = fold_str(passage);
+                if needle.is_empty() {
+                    continue;
+                }
+                proptest::prop_assert!(searches.occurrences.contains_key(&needle));
+                proptest::prop_assert_eq!(
+                    searches.occurrences(hay, &needle).into_owned(),
+                    find_all(hay, &needle)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn start_and_end_pair_each_start_with_the_next_end_that_fits() {
+        let story = "A x b. A y b! A z b. end";
+        let folded = Folded::new(story);
+        let passages: Vec<String> = (0..20).map(|i| format!("filler {i}")).collect();
+        let mut searches = Searches::new(
+            &folded,
+            passages.iter().map(String::as_str).chain(["A", "b", "b."]),
+        );
+        let sel = Selector {
+            start: s("A"),
+            end: s("b"),
+            suffix: s("."),
+            occurrence: Some(Spanned::new(0..0, 2)),
+            ..Default::default()
+        };
+        // The second `A` runs past `b!` to the next `b` followed by `.`.
+        let range = select(&sel, &folded, &mut searches).unwrap();
+        assert_eq!(visible(story, &range), "A y b! A z b");
+        let sel = Selector {
+            start: s("A"),
+            end: s("b"),
+            ..Default::default()
+        };
+        assert!(matches!(
+            select(&sel, &folded, &mut searches),
+            Err(SelectError::Ambiguous(Field::Start, m)) if m.len() == 3
+        ));
     }
 
     #[test]
@@ -305,7 +446,7 @@ mod tests {
             text: s("we will not sing"),
             ..Default::default()
         };
-        match select(&sel, &folded, &mut Closest::default()) {
+        match select(&sel, &folded, &mut Searches::default()) {
             Err(SelectError::NotFound(Field::Text, Nearest::Passage(range, score))) => {
                 assert!(visible(STORY, &range).contains("we will not sign"));
                 assert!(score > 0.8);
@@ -317,7 +458,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            select(&sel, &folded, &mut Closest::default()),
+            select(&sel, &folded, &mut Searches::default()),
             Err(SelectError::NotFound(Field::Text, Nearest::NoneClose))
         );
     }

@@ -5,10 +5,10 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::closest::{Closest, Nearest};
+use super::closest::Nearest;
 use super::fold::{fold_str, Folded};
 use super::names::{choose, Found, NameFinder, Ranges};
-use super::select::{select, Field, SelectError};
+use super::select::{select, Field, Searches, SelectError};
 use super::text::{story_text, VisibleText};
 use super::{
     derive_quote_id, AnchoredStory, Mention, Note, Origin, Quote, Registry, Span, Speaker,
@@ -27,6 +27,10 @@ pub(super) struct Context<'a> {
     pub config: &'a Config,
 }
 
+/// The lines of at most this many matches are named in the hint of an
+/// ambiguous selector.
+const AMBIGUOUS_LINES: usize = 20;
+
 /// Quotations shorter than this many words need no `[[quote]]`.
 const UNANNOTATED_QUOTATION_WORDS: usize = 5;
 
@@ -40,8 +44,9 @@ struct Work<'a> {
     /// Spans of every quote that anchored, valid or not, so a quote with a bad
     /// speaker is not also reported as unannotated.
     quote_spans: Vec<Range<usize>>,
-    /// The searches for the passages closest to selectors that match none.
-    closest: Closest,
+    /// Where the selectors' passages occur, and the searches for the passages
+    /// closest to those that occur nowhere.
+    searches: Searches,
 }
 
 pub(super) fn anchor_story(
@@ -62,7 +67,7 @@ pub(super) fn anchor_story(
         sidecar: &sidecar_source,
         diagnostics: Vec::new(),
         quote_spans: Vec::new(),
-        closest: Closest::default(),
+        searches: Searches::new(&folded, passages(sidecar)),
     };
 
     let mut people = PeopleInStory::default();
@@ -180,7 +185,7 @@ impl Work<'_> {
     }
 
     fn anchor(&mut self, selector: &Selector, entry: Range<usize>, what: &str) -> Option<Span> {
-        match select(selector, self.folded, &mut self.closest) {
+        match select(selector, self.folded, &mut self.searches) {
             Ok(range) => Some(range.into()),
             Err(err) => {
                 let d = self.selection_error(err, selector, entry, what);
@@ -610,7 +615,17 @@ impl Work<'_> {
                 }
             }
             SelectError::Ambiguous(field, matches) => {
-                let lines: Vec<String> = matches.iter().map(|m| line_of(m).to_string()).collect();
+                // The lines of the first matches: every line of thousands of
+                // matches, for each of thousands of selectors, made a report
+                // that grew with the square of the story.
+                let mut lines: Vec<String> = matches
+                    .iter()
+                    .take(AMBIGUOUS_LINES)
+                    .map(|m| line_of(m).to_string())
+                    .collect();
+                if matches.len() > AMBIGUOUS_LINES {
+                    lines.push(format!("and {} more", matches.len() - AMBIGUOUS_LINES));
+                }
                 let mut d = Diagnostic::error(format!("`{}` matches {} passages in {story}", field_name(field), matches.len()))
                     .at(self.sidecar, at(field))
                     .label("ambiguous")
@@ -652,6 +667,31 @@ impl Work<'_> {
         };
         d
     }
+}
+
+/// The passages the sidecar's selectors name (`text`, `start` and `end`), as written.
+fn passages<'a>(sidecar: &'a Sidecar) -> Vec<&'a str> {
+    let mut passages = Vec::new();
+    let mut add = |values: [&'a Option<Spanned<String>>; 3]| {
+        passages.extend(values.into_iter().flatten().map(|v| v.get_ref().as_str()));
+    };
+    for q in &sidecar.quotes {
+        let q = q.get_ref();
+        add([&q.text, &q.start, &q.end]);
+    }
+    for m in &sidecar.mentions {
+        let m = m.get_ref();
+        add([&m.text, &m.start, &m.end]);
+    }
+    for l in &sidecar.links {
+        let l = l.get_ref();
+        add([&l.text, &l.start, &l.end]);
+    }
+    for n in &sidecar.notes {
+        let n = n.get_ref();
+        add([&n.text, &n.start, &n.end]);
+    }
+    passages
 }
 
 fn field_name(field: Field) -> &'static str {
