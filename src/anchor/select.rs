@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
@@ -51,10 +51,10 @@ pub enum SelectError {
 /// passages they name (`text`, `start`, `end`) occurs in its folded text, and
 /// the searches for the passages closest to those that occur nowhere.
 ///
-/// A story with a few selectors has each passage looked for in its text
-/// (memchr's searcher is fastest for a few); one with many has them all
-/// looked for in one pass (Aho-Corasick): a pass over the story for each of
-/// ten thousand selectors took seconds for a story of a megabyte.
+/// A story with a few selectors (or a short one) has each passage looked for
+/// in its text (memchr's searcher is fastest for a few); one with many has
+/// them all looked for in one pass (Aho-Corasick): a pass over the story for
+/// each of twenty thousand selectors took seconds for a story of a megabyte.
 #[derive(Debug, Default)]
 pub struct Searches {
     /// Byte offsets in the folded text of every occurrence of each folded passage.
@@ -65,6 +65,9 @@ pub struct Searches {
 
 /// Up to this many different passages, each is looked for on its own.
 const FEW_PASSAGES: usize = 16;
+/// Beyond them too while the passes over the story add up to at most this
+/// many times the length of the story and the passages.
+const PASS_PER_BYTE: usize = 256;
 
 impl Searches {
     /// Finds where each of `passages` (as written in a sidecar: they are
@@ -78,32 +81,16 @@ impl Searches {
         needles.sort_unstable();
         needles.dedup();
         let hay = folded.text.as_str();
-        let automaton = (needles.len() > FEW_PASSAGES)
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&needles)
-                    .ok()
-            })
-            .flatten();
-        let occurrences = match automaton {
-            Some(automaton) => {
-                let mut found = vec![Vec::new(); needles.len()];
-                for m in automaton.find_overlapping_iter(hay) {
-                    found[m.pattern().as_usize()].push(m.start());
-                }
-                needles.into_iter().zip(found).collect()
-            }
-            None => needles
-                .into_iter()
-                .map(|n| {
-                    let found = find_all(hay, &n);
-                    (n, found)
-                })
-                .collect(),
-        };
+        // Each passage looked for on its own costs a pass over the story;
+        // an automaton costs some hundred times the passages' length to
+        // build, and one pass. The passes are made when they cost no more
+        // than that: few passages, or a short story.
+        let passage_bytes: usize = needles.iter().map(String::len).sum();
+        let passes = needles.len().saturating_mul(hay.len());
+        let one_by_one = needles.len() <= FEW_PASSAGES
+            || passes <= PASS_PER_BYTE.saturating_mul(passage_bytes + hay.len());
         Searches {
-            occurrences,
+            occurrences: find_passages(hay, needles, !one_by_one),
             closest: Closest::default(),
         }
     }
@@ -115,6 +102,38 @@ impl Searches {
             Some(found) => Cow::Borrowed(found),
             None => Cow::Owned(find_all(hay, needle)),
         }
+    }
+}
+
+/// Where each of `needles` (folded, different) occurs in `hay`: with one
+/// automaton for all of them when `together`, else each on its own.
+fn find_passages(hay: &str, needles: Vec<String>, together: bool) -> HashMap<String, Vec<usize>> {
+    let automaton = together
+        .then(|| {
+            // The automaton as it is built, without the faster one made
+            // from it (twice the memory, for one pass over one story).
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(&needles)
+                .ok()
+        })
+        .flatten();
+    match automaton {
+        Some(automaton) => {
+            let mut found = vec![Vec::new(); needles.len()];
+            for m in automaton.find_overlapping_iter(hay) {
+                found[m.pattern().as_usize()].push(m.start());
+            }
+            needles.into_iter().zip(found).collect()
+        }
+        None => needles
+            .into_iter()
+            .map(|n| {
+                let found = find_all(hay, &n);
+                (n, found)
+            })
+            .collect(),
     }
 }
 
@@ -394,17 +413,16 @@ mod tests {
         ) {
             let folded = Folded::new(&story.concat());
             let hay = folded.text.as_str();
+            let mut needles: Vec<String> = passages.iter().map(|p| fold_str(p)).collect();
+            needles.retain(|n| !n.is_empty());
+            needles.sort();
+            needles.dedup();
+            let together = find_passages(hay, needles.clone(), true);
             let searches = Searches::new(&folded, passages.iter().map(String::as_str));
-            for passage in &passages {
-                let needle = fold_str(passage);
-                if needle.is_empty() {
-                    continue;
-                }
-                proptest::prop_assert!(searches.occurrences.contains_key(&needle));
-                proptest::prop_assert_eq!(
-                    searches.occurrences(hay, &needle).into_owned(),
-                    find_all(hay, &needle)
-                );
+            for needle in &needles {
+                let one_by_one = find_all(hay, needle);
+                proptest::prop_assert_eq!(&together[needle], &one_by_one);
+                proptest::prop_assert_eq!(&searches.occurrences[needle], &one_by_one);
             }
         }
     }
