@@ -21,6 +21,22 @@
 //!   stories, as `serve` indexes after each edit (fresh `Arc` clones each time).
 //! - `cards_10000_stories`: [`annalist::render::cards::Cards::new`], which
 //!   `PageRenderer::new` runs once per model (so `serve` after each edit).
+//!
+//! And archives of one story with thousands of problems (issue 19), each at
+//! three sizes, so that how the times grow with the size shows (linearly):
+//!
+//! - `check_quotations` and `render_quotations`: a story of 250 KB, 500 KB or
+//!   1 MB whose every paragraph has a quotation that no `[[quote]]` covers
+//!   (a warning each): [`annalist::check::model`] (load, anchor, index), then
+//!   [`annalist::diagnostics::render_text`] of its warnings.
+//! - `check_missing` and `render_missing`: a short story whose sidecar has
+//!   2,500, 5,000 or 10,000 `[[quote]]`s whose `text` is not in it (an error
+//!   each).
+//! - `check_missing_in_long_story`: as many paragraphs as missing quotes, so
+//!   that every selector is looked for in a story that grows with them.
+//! - `rebuild_quotations`: `build` run again over its own output, nothing
+//!   changed (the warnings restored from the manifest and printed), through
+//!   [`annalist::build::run`] as the command line runs it.
 
 #[allow(dead_code)]
 #[path = "../examples/gen_archive/generate.rs"]
@@ -30,7 +46,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use annalist::anchor::{self, AnchoredStory, Registry};
-use annalist::build::{self, Prepared};
+use annalist::build::{self, BuildOptions, Prepared};
+use annalist::check;
+use annalist::diagnostics::{render_text, TextStyle};
 use annalist::index::{self, Archive, Parts};
 use annalist::load::{self, Corpus, LoadOptions, StoryFile};
 use annalist::render::cards::Cards;
@@ -179,4 +197,119 @@ fn index_10000_stories(bencher: divan::Bencher) {
 fn cards_10000_stories(bencher: divan::Bencher) {
     let archive = &large().archive;
     bencher.bench(|| Cards::new(archive));
+}
+
+/// Writes an archive of one story into `root`: `paragraphs` paragraphs each
+/// quoting eight words that no `[[quote]]` covers (or one short paragraph),
+/// and a sidecar of `missing` quotes whose `text` is not in the story (none
+/// when `missing` is 0: an empty sidecar is an error).
+fn one_story_archive(root: &Path, paragraphs: usize, missing: usize) {
+    let stories = root.join("content/stories");
+    std::fs::create_dir_all(&stories).expect("a folder");
+    std::fs::write(
+        root.join("archive.toml"),
+        "title = \"Many\"\nbase_url = \"https://example.org/\"\n",
+    )
+    .expect("archive.toml");
+    let mut story = String::from("+++\ntitle = \"Many\"\ndate = 2025-01-01\n+++\n\n");
+    if paragraphs == 0 {
+        story.push_str("A short story about nothing much at all.\n");
+    }
+    for i in 0..paragraphs {
+        story.push_str(&format!(
+            "She said \"one two three four five six words here\" on day {i}.\n\n"
+        ));
+    }
+    std::fs::write(stories.join("many.md"), story).expect("the story");
+    if missing == 0 {
+        return;
+    }
+    let mut sidecar = String::new();
+    for i in 0..missing {
+        sidecar.push_str(&format!(
+            "[[quote]]\nunnamed = \"a clerk\"\ntext = \"words that are nowhere {i}\"\n\n"
+        ));
+    }
+    std::fs::write(stories.join("many.ann.toml"), sidecar).expect("the sidecar");
+}
+
+/// One paragraph of [`one_story_archive`], in bytes (about: 61 to 65).
+const PARAGRAPH_BYTES: usize = 64;
+
+/// A temporary archive from [`one_story_archive`].
+fn one_story(paragraphs: usize, missing: usize) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    one_story_archive(tmp.path(), paragraphs, missing);
+    tmp
+}
+
+fn checked(root: &Path) -> check::Checked {
+    check::model(root, LoadOptions { drafts: true }).expect("the archive loads")
+}
+
+const TEXT: TextStyle = TextStyle {
+    color: false,
+    width: 100,
+};
+
+/// Checks a story of `bytes` with an unannotated quotation per paragraph.
+#[divan::bench(args = [250_000, 500_000, 1_000_000], sample_count = 5)]
+fn check_quotations(bencher: divan::Bencher, bytes: usize) {
+    let tmp = one_story(bytes / PARAGRAPH_BYTES, 0);
+    bencher.bench(|| checked(tmp.path()));
+}
+
+/// Prints the warnings of `check_quotations`.
+#[divan::bench(args = [250_000, 500_000, 1_000_000], sample_count = 5)]
+fn render_quotations(bencher: divan::Bencher, bytes: usize) {
+    let tmp = one_story(bytes / PARAGRAPH_BYTES, 0);
+    let checked = checked(tmp.path());
+    assert_eq!(checked.diagnostics.len(), bytes / PARAGRAPH_BYTES);
+    bencher.bench(|| render_text(&checked.diagnostics, TEXT));
+}
+
+/// Checks a short story whose sidecar has `missing` quotes not in it.
+#[divan::bench(args = [2_500, 5_000, 10_000], sample_count = 5)]
+fn check_missing(bencher: divan::Bencher, missing: usize) {
+    let tmp = one_story(0, missing);
+    bencher.bench(|| checked(tmp.path()));
+}
+
+/// Prints the errors of `check_missing`.
+#[divan::bench(args = [2_500, 5_000, 10_000], sample_count = 5)]
+fn render_missing(bencher: divan::Bencher, missing: usize) {
+    let tmp = one_story(0, missing);
+    let checked = checked(tmp.path());
+    assert_eq!(checked.diagnostics.len(), missing);
+    bencher.bench(|| render_text(&checked.diagnostics, TEXT));
+}
+
+/// Checks a story of `missing` paragraphs (a warning each) whose sidecar has
+/// `missing` quotes not in it.
+#[divan::bench(args = [2_500, 5_000, 10_000], sample_count = 5)]
+fn check_missing_in_long_story(bencher: divan::Bencher, missing: usize) {
+    let tmp = one_story(missing, missing);
+    bencher.bench(|| checked(tmp.path()));
+}
+
+/// Builds the story of `check_quotations` again with nothing changed.
+#[divan::bench(args = [250_000, 500_000, 1_000_000], sample_count = 5)]
+fn rebuild_quotations(bencher: divan::Bencher, bytes: usize) {
+    let tmp = one_story(bytes / PARAGRAPH_BYTES, 0);
+    let options = BuildOptions {
+        root: tmp.path().to_path_buf(),
+        output: tmp.path().join("public"),
+        base_url: None,
+        drafts: false,
+    };
+    let (_, code) = build::run(&options, TEXT, false);
+    assert_eq!(code, 0, "the first build");
+    bencher.bench(|| {
+        let (out, code) = build::run(&options, TEXT, false);
+        assert!(
+            code == 0 && out.contains("nothing to do"),
+            "an unchanged rebuild"
+        );
+        out
+    });
 }

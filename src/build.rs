@@ -314,11 +314,7 @@ fn nothing_to_do(root: &Path, lock: &OutputLock, inputs: &str) -> Option<BuildRe
         let text = std::fs::read_to_string(root.join(path)).ok()?;
         Some(SourceFile::new(path, text))
     };
-    let mut diagnostics = record
-        .diagnostics
-        .into_iter()
-        .map(|d| d.restore(&read))
-        .collect::<Option<Vec<_>>>()?;
+    let mut diagnostics = diagnostics::restore_all(record.diagnostics, read)?;
     diagnostics.extend(size_warning(last.bytes, GITHUB_PAGES_LIMIT));
     Some(BuildReport {
         diagnostics,

@@ -1,15 +1,22 @@
 //! Problems found in an archive: collected, never fail-fast, printed like rustc.
 //!
 //! A [`Diagnostic`] carries the file and byte span it is about; line and column
-//! are computed only when it is printed (as text through miette, or as JSON).
+//! are computed only when it is printed (as text through miette, or as JSON),
+//! from the file's [`LineIndex`](crate::source::LineIndex): printing each
+//! diagnostic costs the lines it shows, not a pass over its file.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
-use crate::source::{LineCol, Source};
+use crate::source::{LineCol, Source, SourceFile};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
@@ -209,6 +216,26 @@ impl StoredDiagnostic {
     }
 }
 
+/// Stored diagnostics again, with their files from `read` (by path as shown to
+/// authors), each file read once however many of them point into it (reading
+/// it again for each made repeating ten thousand warnings cost more than the
+/// build that found them); `None` if one of the files cannot be read.
+pub fn restore_all(
+    stored: Vec<StoredDiagnostic>,
+    read: impl Fn(&str) -> Option<Source>,
+) -> Option<Vec<Diagnostic>> {
+    let files: RefCell<HashMap<String, Option<Source>>> = RefCell::new(HashMap::new());
+    let read_once = |path: &str| {
+        if let Some(file) = files.borrow().get(path) {
+            return file.clone();
+        }
+        let file = read(path);
+        files.borrow_mut().insert(path.to_string(), file.clone());
+        file
+    };
+    stored.into_iter().map(|d| d.restore(&read_once)).collect()
+}
+
 /// Sorts diagnostics by file and position, so that output is stable across runs.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_cached_key(Diagnostic::sort_key);
@@ -348,22 +375,69 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
 /// Adapts a [`Diagnostic`] to miette's protocol for printing.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
-    related: Vec<RelatedReport>,
+    source: Option<Snippets<'a>>,
+    related: Vec<RelatedReport<'a>>,
 }
 
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
         Report {
             diagnostic,
-            source: diagnostic.file.as_ref().map(named_source),
+            source: diagnostic.file.as_deref().map(Snippets::new),
             related: diagnostic.related.iter().map(RelatedReport::new).collect(),
         }
     }
 }
 
-fn named_source(file: &Source) -> NamedSource<String> {
-    NamedSource::new(file.display_path(), file.text.clone())
+/// A file as miette reads it to print a snippet, by its path as shown to
+/// authors: what miette's `NamedSource` gives, without a copy of the file's
+/// text for each diagnostic, and reading only from a few lines before the
+/// snippet rather than from the start of the file.
+struct Snippets<'a> {
+    file: &'a SourceFile,
+    name: String,
+}
+
+impl<'a> Snippets<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        Snippets {
+            file,
+            name: file.display_path(),
+        }
+    }
+}
+
+impl SourceCode for Snippets<'_> {
+    /// What miette's own reading of the whole text gives (it counts lines from
+    /// the start of the file up to the span): the same reading, of the text
+    /// from the start of the first line of context, found in the file's line
+    /// index, with lines and offsets moved by what comes before.
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let lines = self.file.lines();
+        // miette's reading stops at the first line break at or after the
+        // span's last byte: for an empty span at the start of a line, that is
+        // the break before it, so the reading starts a line earlier.
+        let last = (span.offset() + span.len()).saturating_sub(1);
+        let (line, _) = lines.report_line_of(span.offset().min(last));
+        let first = line.saturating_sub(context_lines_before);
+        let start = lines.report_line_start(first);
+        let window = self.file.text.as_bytes().get(start..).unwrap_or_default();
+        let local = SourceSpan::from((span.offset() - start, span.len()));
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::from((contents.span().offset() + start, contents.span().len())),
+            contents.line() + first,
+            contents.column(),
+            contents.line_count() + first,
+        )))
+    }
 }
 
 /// Clamps a span to the file and keeps it on char boundaries, as miette expects.
@@ -434,32 +508,37 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 /// A related place, printed as an advice with its own snippet.
-#[derive(Debug)]
-struct RelatedReport {
-    label: String,
-    source: NamedSource<String>,
+struct RelatedReport<'a> {
+    label: &'a str,
+    source: Snippets<'a>,
     span: (usize, usize),
 }
 
-impl RelatedReport {
-    fn new(related: &Related) -> Self {
+impl<'a> RelatedReport<'a> {
+    fn new(related: &'a Related) -> Self {
         RelatedReport {
-            label: related.label.clone(),
-            source: named_source(&related.file),
+            label: &related.label,
+            source: Snippets::new(&related.file),
             span: safe_span(&related.file, &related.span),
         }
     }
 }
 
-impl fmt::Display for RelatedReport {
+impl fmt::Debug for RelatedReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.label)
+        f.write_str(self.label)
     }
 }
 
-impl std::error::Error for RelatedReport {}
+impl fmt::Display for RelatedReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label)
+    }
+}
 
-impl miette::Diagnostic for RelatedReport {
+impl std::error::Error for RelatedReport<'_> {}
+
+impl miette::Diagnostic for RelatedReport<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
@@ -497,6 +576,108 @@ mod tests {
         assert!(text.contains("content/stories/a.ann.toml:2:11"), "{text}");
         assert!(text.contains("unknown person `jame`"), "{text}");
         assert!(text.contains("did you mean `james`?"), "{text}");
+    }
+
+    /// What miette reads of a span, as plain values.
+    type Read = Option<(Vec<u8>, (usize, usize), usize, usize, usize, Option<String>)>;
+
+    fn read(source: &dyn SourceCode, span: (usize, usize), before: usize, after: usize) -> Read {
+        let contents = source.read_span(&span.into(), before, after).ok()?;
+        Some((
+            contents.data().to_vec(),
+            (contents.span().offset(), contents.span().len()),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+            contents.name().map(str::to_string),
+        ))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippets_read_what_miette_reads_from_the_whole_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", " ", "é", "\n", "\r", "\r\n", "\n\n"]),
+                0..40,
+            ),
+            at in 0usize..100,
+            len in 0usize..12,
+            before in 0usize..3,
+            after in 0usize..3,
+        ) {
+            let text = pieces.concat();
+            let file = SourceFile::new("content/a.md", text.clone());
+            // Spans within the text, as `safe_span` makes them (miette panics on
+            // an empty one past the end).
+            let span = (at.min(text.len()), len.min(text.len() - at.min(text.len())));
+            let whole = miette::NamedSource::new("content/a.md", text);
+            proptest::prop_assert_eq!(
+                read(&Snippets::new(&file), span, before, after),
+                read(&whole, span, before, after)
+            );
+        }
+    }
+
+    #[test]
+    fn snippets_deep_in_a_file_print_as_from_the_whole_text() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!("line {i} said \"some words\"\r\n\n"));
+        }
+        let file = SourceFile::new("content/a.md", text.clone());
+        let whole = miette::NamedSource::new("content/a.md", text.clone());
+        let at = text.find("line 250 ").unwrap();
+        for (before, after) in [(0, 0), (1, 1), (3, 2)] {
+            assert_eq!(
+                read(&Snippets::new(&file), (at + 5, 14), before, after),
+                read(&whole, (at + 5, 14), before, after)
+            );
+        }
+        let d = Diagnostic::warning("odd").at(&file, at + 5..at + 19);
+        let text = render_text(
+            &[d],
+            TextStyle {
+                color: false,
+                width: 100,
+            },
+        );
+        assert!(text.contains("content/a.md:501:6"), "{text}");
+    }
+
+    #[test]
+    fn restoring_reads_each_file_once() {
+        let story = SourceFile::new("content/stories/a.md", "one\ntwo \"three\"\n");
+        let sidecar = SourceFile::new("content/stories/a.ann.toml", "x = 1\n");
+        let stored: Vec<StoredDiagnostic> = (0..1000)
+            .map(|i| {
+                Diagnostic::warning(format!("warning {i}"))
+                    .at(&story, 4..7)
+                    .related(&sidecar, 0..1, "here")
+                    .stored()
+            })
+            .collect();
+        let reads = std::cell::Cell::new(0);
+        let restored = restore_all(stored.clone(), |path| {
+            reads.set(reads.get() + 1);
+            [&story, &sidecar]
+                .into_iter()
+                .find(|f| f.display_path() == path)
+                .map(|f| SourceFile::new(path, f.text.clone()))
+        })
+        .unwrap();
+        assert_eq!(reads.get(), 2, "one read for each of the two files");
+        assert_eq!(restored.len(), 1000);
+        assert_eq!(restored[999].message, "warning 999");
+        assert_eq!(
+            restored[999].line_col(),
+            Some(LineCol { line: 2, column: 1 })
+        );
+        assert_eq!(restored[0].related[0].file.text, "x = 1\n");
+        // A file that cannot be read any more restores nothing.
+        let none = restore_all(stored, |path| {
+            (path == story.display_path()).then(|| story.clone())
+        });
+        assert!(none.is_none());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! text, a selector built from the span anchors exactly that span.
 
 use annalist::anchor::fold::{fold_str, Folded};
-use annalist::anchor::select::select;
+use annalist::anchor::select::{select, Searches};
 use annalist::anchor::text::visible_text;
 use annalist::config::MarkdownConfig;
 use annalist::load::Selector;
@@ -85,11 +85,11 @@ proptest! {
                 selector.prefix = spanned(chars[from..start].iter().collect());
                 let to = end.saturating_add(width).min(chars.len());
                 selector.suffix = spanned(chars[end..to].iter().collect());
-                if select(&selector, &folded).is_ok() { unique = true; break; }
+                if select(&selector, &folded, &mut Searches::default()).is_ok() { unique = true; break; }
             }
             prop_assert!(unique, "no context made {exact:?} unique in {:?}", text.text);
         }
-        let found = select(&selector, &folded);
+        let found = select(&selector, &folded, &mut Searches::default());
         prop_assert_eq!(found, Ok(start..end), "selector {:?} in {:?}", selector, text.text);
     }
 

@@ -6,6 +6,7 @@
 //! here; references to other stories and quotes are checked by `index`, which
 //! sees the whole archive.
 
+pub mod closest;
 pub mod fold;
 pub mod names;
 pub mod registry;

@@ -90,10 +90,11 @@ impl NameFinder {
         text: &VisibleText,
         excluded: &[Range<usize>],
     ) -> Vec<Found> {
+        let excluded = Ranges::new(excluded.iter().cloned());
         choose(
             self.candidates(folded, text)
                 .into_iter()
-                .filter(|f| !excluded.iter().any(|e| overlaps(e, &f.chars))),
+                .filter(|f| !excluded.overlap(&f.chars)),
         )
     }
 
@@ -218,6 +219,45 @@ pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// Ranges that others are tested against for [`overlaps`], each test a binary
+/// search: testing every quotation of a story against each of its quotes (or
+/// every name found against each mention) one by one grew with the square of
+/// their number.
+#[derive(Debug, Clone, Default)]
+pub struct Ranges {
+    /// The ranges' starts, in order.
+    starts: Vec<usize>,
+    /// For each of those, the furthest end of the ranges up to it.
+    ends: Vec<usize>,
+}
+
+impl Ranges {
+    /// The set of `ranges`.
+    pub fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> Ranges {
+        let mut ranges: Vec<Range<usize>> = ranges.into_iter().collect();
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut furthest = 0;
+        let ends = ranges
+            .iter()
+            .map(|r| {
+                furthest = furthest.max(r.end);
+                furthest
+            })
+            .collect();
+        Ranges {
+            starts: ranges.into_iter().map(|r| r.start).collect(),
+            ends,
+        }
+    }
+
+    /// Whether any of the ranges [`overlaps`] `range`: one that starts before
+    /// it ends and ends after it starts.
+    pub fn overlap(&self, range: &Range<usize>) -> bool {
+        let before_end = self.starts.partition_point(|&s| s < range.end);
+        before_end > 0 && self.ends[before_end - 1] > range.start
+    }
+}
+
 fn is_word_start(hay: &str, at: usize) -> bool {
     hay[..at]
         .chars()
@@ -290,6 +330,22 @@ mod tests {
                 (2, "Jo".into())
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ranges_overlap_as_any_of_them_overlaps(
+            ranges in proptest::collection::vec((0usize..30, 0usize..6), 0..12),
+            start in 0usize..32,
+            len in 0usize..6,
+        ) {
+            let ranges: Vec<Range<usize>> = ranges.into_iter().map(|(s, l)| s..s + l).collect();
+            let range = start..start + len;
+            proptest::prop_assert_eq!(
+                Ranges::new(ranges.iter().cloned()).overlap(&range),
+                ranges.iter().any(|r| overlaps(r, &range))
+            );
+        }
     }
 
     /// Every occurrence the plain way: an automaton over every byte, as the

@@ -1,8 +1,13 @@
 //! Selectors to spans: `text`, or `start` + `end`, narrowed by `prefix`,
 //! `suffix` and `occurrence`, matched against folded visible text.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::closest::{Closest, Nearest};
 use super::fold::{fold_str, Folded};
 use crate::load::Selector;
 
@@ -32,8 +37,8 @@ pub enum SelectError {
     EndWithoutStart,
     /// The key folds to nothing.
     Empty(Field),
-    /// Nothing matches; the closest passage (visible chars) and its similarity, if any is close.
-    NotFound(Field, Option<(Range<usize>, f64)>),
+    /// Nothing matches; what the search for the closest passage found.
+    NotFound(Field, Nearest),
     /// Several passages match (visible char ranges).
     Ambiguous(Field, Vec<Range<usize>>),
     /// `end` occurs only before `start` (visible char range of the first `start`).
@@ -42,8 +47,103 @@ pub enum SelectError {
     BadOccurrence(i64, usize),
 }
 
-/// Resolves a selector to a range of visible chars.
-pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, SelectError> {
+/// What the selectors of one story are matched with: where each of the
+/// passages they name (`text`, `start`, `end`) occurs in its folded text, and
+/// the searches for the passages closest to those that occur nowhere.
+///
+/// A story with a few selectors (or a short one) has each passage looked for
+/// in its text (memchr's searcher is fastest for a few); one with many has
+/// them all looked for in one pass (Aho-Corasick): a pass over the story for
+/// each of twenty thousand selectors took seconds for a story of a megabyte.
+#[derive(Debug, Default)]
+pub struct Searches {
+    /// Byte offsets in the folded text of every occurrence of each folded passage.
+    occurrences: HashMap<String, Vec<usize>>,
+    /// The searches for the closest passages.
+    pub closest: Closest,
+}
+
+/// Up to this many different passages, each is looked for on its own.
+const FEW_PASSAGES: usize = 16;
+/// Beyond them too while the passes over the story add up to at most this
+/// many times the length of the story and the passages.
+const PASS_PER_BYTE: usize = 256;
+
+impl Searches {
+    /// Finds where each of `passages` (as written in a sidecar: they are
+    /// folded here) occurs in `folded`.
+    pub fn new<'a>(folded: &Folded, passages: impl IntoIterator<Item = &'a str>) -> Searches {
+        let mut needles: Vec<String> = passages
+            .into_iter()
+            .map(fold_str)
+            .filter(|p| !p.is_empty())
+            .collect();
+        needles.sort_unstable();
+        needles.dedup();
+        let hay = folded.text.as_str();
+        // Each passage looked for on its own costs a pass over the story;
+        // an automaton costs some hundred times the passages' length to
+        // build, and one pass. The passes are made when they cost no more
+        // than that: few passages, or a short story.
+        let passage_bytes: usize = needles.iter().map(String::len).sum();
+        let passes = needles.len().saturating_mul(hay.len());
+        let one_by_one = needles.len() <= FEW_PASSAGES
+            || passes <= PASS_PER_BYTE.saturating_mul(passage_bytes + hay.len());
+        Searches {
+            occurrences: find_passages(hay, needles, !one_by_one),
+            closest: Closest::default(),
+        }
+    }
+
+    /// Byte offsets of every (possibly overlapping) occurrence of `needle`
+    /// (folded) in `hay`, the folded text.
+    fn occurrences<'a>(&'a self, hay: &str, needle: &str) -> Cow<'a, [usize]> {
+        match self.occurrences.get(needle) {
+            Some(found) => Cow::Borrowed(found),
+            None => Cow::Owned(find_all(hay, needle)),
+        }
+    }
+}
+
+/// Where each of `needles` (folded, different) occurs in `hay`: with one
+/// automaton for all of them when `together`, else each on its own.
+fn find_passages(hay: &str, needles: Vec<String>, together: bool) -> HashMap<String, Vec<usize>> {
+    let automaton = together
+        .then(|| {
+            // The automaton as it is built, without the faster one made
+            // from it (twice the memory, for one pass over one story).
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                .build(&needles)
+                .ok()
+        })
+        .flatten();
+    match automaton {
+        Some(automaton) => {
+            let mut found = vec![Vec::new(); needles.len()];
+            for m in automaton.find_overlapping_iter(hay) {
+                found[m.pattern().as_usize()].push(m.start());
+            }
+            needles.into_iter().zip(found).collect()
+        }
+        None => needles
+            .into_iter()
+            .map(|n| {
+                let found = find_all(hay, &n);
+                (n, found)
+            })
+            .collect(),
+    }
+}
+
+/// Resolves a selector to a range of visible chars, with the story's
+/// `searches`.
+pub fn select(
+    selector: &Selector,
+    folded: &Folded,
+    searches: &mut Searches,
+) -> Result<Range<usize>, SelectError> {
     let prefix = selector
         .prefix
         .as_ref()
@@ -62,13 +162,17 @@ pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, Sele
         (None, None, Some(_)) => return Err(SelectError::EndWithoutStart),
         (Some(text), None, None) => {
             let needle = non_empty(text.get_ref(), Field::Text)?;
-            let found: Vec<Range<usize>> = find_all(hay, &needle)
-                .into_iter()
-                .map(|at| at..at + needle.len())
+            let found: Vec<Range<usize>> = searches
+                .occurrences(hay, &needle)
+                .iter()
+                .map(|&at| at..at + needle.len())
                 .filter(|r| has_prefix(hay, r.start, &prefix) && has_suffix(hay, r.end, &suffix))
                 .collect();
             if found.is_empty() {
-                return Err(SelectError::NotFound(Field::Text, closest(folded, &needle)));
+                return Err(SelectError::NotFound(
+                    Field::Text,
+                    searches.closest.find(folded, &needle),
+                ));
             }
             (Field::Text, found)
         }
@@ -77,7 +181,7 @@ pub fn select(selector: &Selector, folded: &Folded) -> Result<Range<usize>, Sele
             let end = non_empty(end.get_ref(), Field::End)?;
             (
                 Field::Start,
-                start_end(folded, &start, &end, &prefix, &suffix)?,
+                start_end(folded, &start, &end, &prefix, &suffix, searches)?,
             )
         }
     };
@@ -99,30 +203,43 @@ fn start_end(
     end: &str,
     prefix: &str,
     suffix: &str,
+    searches: &mut Searches,
 ) -> Result<Vec<Range<usize>>, SelectError> {
     let hay = folded.text.as_str();
-    let starts: Vec<usize> = find_all(hay, start)
-        .into_iter()
+    let starts: Vec<usize> = searches
+        .occurrences(hay, start)
+        .iter()
+        .copied()
         .filter(|&at| has_prefix(hay, at, prefix))
         .collect();
     if starts.is_empty() {
-        return Err(SelectError::NotFound(Field::Start, closest(folded, start)));
+        return Err(SelectError::NotFound(
+            Field::Start,
+            searches.closest.find(folded, start),
+        ));
     }
+    let all_ends = searches.occurrences(hay, end);
+    // Where passages may end (after an `end` followed by the suffix), in
+    // order: each `start` takes the first one after it.
+    let ends: Vec<usize> = all_ends
+        .iter()
+        .map(|&at| at + end.len())
+        .filter(|&e| has_suffix(hay, e, suffix))
+        .collect();
     let mut found = Vec::new();
     for &s in &starts {
         let from = s + start.len();
-        let end_at = find_all(&hay[from..], end)
-            .into_iter()
-            .map(|at| from + at + end.len())
-            .find(|&e| has_suffix(hay, e, suffix));
-        if let Some(e) = end_at {
+        // The first `end` that starts at or after `from`.
+        let first = ends.partition_point(|&e| e - end.len() < from);
+        if let Some(&e) = ends.get(first) {
             found.push(s..e);
         }
     }
     if found.is_empty() {
-        let ends = find_all(hay, end);
-        return Err(if ends.is_empty() {
-            SelectError::NotFound(Field::End, closest(folded, end))
+        let none = all_ends.is_empty();
+        drop(all_ends);
+        return Err(if none {
+            SelectError::NotFound(Field::End, searches.closest.find(folded, end))
         } else {
             SelectError::EndBeforeStart(folded.visible(starts[0]..starts[0] + start.len()))
         });
@@ -178,53 +295,6 @@ fn has_suffix(hay: &str, at: usize, suffix: &str) -> bool {
     suffix.is_empty() || hay[at..].trim_start().starts_with(suffix)
 }
 
-/// Similarity below which no passage is offered as "closest".
-const CLOSEST_THRESHOLD: f64 = 0.5;
-/// Only this many chars of a long selector are compared, to keep the search cheap.
-const CLOSEST_MAX_CHARS: usize = 160;
-
-/// The passage of as many words as `needle` that is most like it, if similar enough.
-fn closest(folded: &Folded, needle: &str) -> Option<(Range<usize>, f64)> {
-    let hay = folded.text.as_str();
-    let words: Vec<Range<usize>> = word_ranges(hay);
-    let width = needle.split(' ').count().max(1);
-    if words.is_empty() {
-        return None;
-    }
-    let needle_cut: String = needle.chars().take(CLOSEST_MAX_CHARS).collect();
-    let mut best: Option<(Range<usize>, f64)> = None;
-    for i in 0..words.len() {
-        let last = (i + width - 1).min(words.len() - 1);
-        let range = words[i].start..words[last].end;
-        let candidate: String = hay[range.clone()].chars().take(CLOSEST_MAX_CHARS).collect();
-        let score = strsim::normalized_levenshtein(&candidate, &needle_cut);
-        if best.as_ref().is_none_or(|b| score > b.1) {
-            best = Some((range, score));
-        }
-    }
-    best.filter(|b| b.1 >= CLOSEST_THRESHOLD)
-        .map(|(r, s)| (folded.visible(r), s))
-}
-
-fn word_ranges(hay: &str) -> Vec<Range<usize>> {
-    let mut words = Vec::new();
-    let mut start = None;
-    for (i, c) in hay.char_indices() {
-        match (c == ' ', start) {
-            (true, Some(s)) => {
-                words.push(s..i);
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push(s..hay.len());
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,7 +317,7 @@ mod tests {
             text: s("said \"we will not sign\""),
             ..Default::default()
         };
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert_eq!(
             visible(STORY, &range),
             "said \u{201C}we will not sign\u{201D}"
@@ -262,22 +332,40 @@ mod tests {
             text: s("the mayor said"),
             ..Default::default()
         };
-        assert!(select(&sel, &folded).unwrap().start > 20);
+        assert!(
+            select(&sel, &folded, &mut Searches::default())
+                .unwrap()
+                .start
+                > 20
+        );
         sel.text = s("mayor said");
         assert!(
-            matches!(select(&sel, &folded), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
+            matches!(select(&sel, &folded, &mut Searches::default()), Err(SelectError::Ambiguous(Field::Text, m)) if m.len() == 2)
         );
         sel.prefix = s("Tuesday the");
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert!(range.start > STORY.chars().count() / 2);
         sel.prefix = None;
         sel.suffix = s("\u{201C}we");
-        assert!(select(&sel, &folded).unwrap().start < 20);
+        assert!(
+            select(&sel, &folded, &mut Searches::default())
+                .unwrap()
+                .start
+                < 20
+        );
         sel.suffix = None;
         sel.occurrence = Some(Spanned::new(0..0, 2));
-        assert!(select(&sel, &folded).unwrap().start > 20);
+        assert!(
+            select(&sel, &folded, &mut Searches::default())
+                .unwrap()
+                .start
+                > 20
+        );
         sel.occurrence = Some(Spanned::new(0..0, 3));
-        assert_eq!(select(&sel, &folded), Err(SelectError::BadOccurrence(3, 2)));
+        assert_eq!(
+            select(&sel, &folded, &mut Searches::default()),
+            Err(SelectError::BadOccurrence(3, 2))
+        );
     }
 
     #[test]
@@ -288,7 +376,7 @@ mod tests {
             end: s("On Tuesday"),
             ..Default::default()
         };
-        let range = select(&sel, &folded).unwrap();
+        let range = select(&sel, &folded, &mut Searches::default()).unwrap();
         assert_eq!(visible(STORY, &range), "on Monday.\n\nOn Tuesday");
     }
 
@@ -301,14 +389,72 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(
-            select(&sel, &folded),
+            select(&sel, &folded, &mut Searches::default()),
             Err(SelectError::EndBeforeStart(_))
         ));
         let sel = Selector {
             start: s("On Tuesday"),
             ..Default::default()
         };
-        assert_eq!(select(&sel, &folded), Err(SelectError::StartWithoutEnd));
+        assert_eq!(
+            select(&sel, &folded, &mut Searches::default()),
+            Err(SelectError::StartWithoutEnd)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn passages_found_together_are_those_found_one_by_one(
+            story in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", "ab", " ", "é", "“", "\"", "—", "-", "\n\n"]),
+                0..80,
+            ),
+            passages in proptest::collection::vec("[ab é\"-]{1,4}", 0..40),
+        ) {
+            let folded = Folded::new(&story.concat());
+            let hay = folded.text.as_str();
+            let mut needles: Vec<String> = passages.iter().map(|p| fold_str(p)).collect();
+            needles.retain(|n| !n.is_empty());
+            needles.sort();
+            needles.dedup();
+            let together = find_passages(hay, needles.clone(), true);
+            let searches = Searches::new(&folded, passages.iter().map(String::as_str));
+            for needle in &needles {
+                let one_by_one = find_all(hay, needle);
+                proptest::prop_assert_eq!(&together[needle], &one_by_one);
+                proptest::prop_assert_eq!(&searches.occurrences[needle], &one_by_one);
+            }
+        }
+    }
+
+    #[test]
+    fn start_and_end_pair_each_start_with_the_next_end_that_fits() {
+        let story = "A x b. A y b! A z b. end";
+        let folded = Folded::new(story);
+        let passages: Vec<String> = (0..20).map(|i| format!("filler {i}")).collect();
+        let mut searches = Searches::new(
+            &folded,
+            passages.iter().map(String::as_str).chain(["A", "b", "b."]),
+        );
+        let sel = Selector {
+            start: s("A"),
+            end: s("b"),
+            suffix: s("."),
+            occurrence: Some(Spanned::new(0..0, 2)),
+            ..Default::default()
+        };
+        // The second `A` runs past `b!` to the next `b` followed by `.`.
+        let range = select(&sel, &folded, &mut searches).unwrap();
+        assert_eq!(visible(story, &range), "A y b! A z b");
+        let sel = Selector {
+            start: s("A"),
+            end: s("b"),
+            ..Default::default()
+        };
+        assert!(matches!(
+            select(&sel, &folded, &mut searches),
+            Err(SelectError::Ambiguous(Field::Start, m)) if m.len() == 3
+        ));
     }
 
     #[test]
@@ -318,8 +464,8 @@ mod tests {
             text: s("we will not sing"),
             ..Default::default()
         };
-        match select(&sel, &folded) {
-            Err(SelectError::NotFound(Field::Text, Some((range, score)))) => {
+        match select(&sel, &folded, &mut Searches::default()) {
+            Err(SelectError::NotFound(Field::Text, Nearest::Passage(range, score))) => {
                 assert!(visible(STORY, &range).contains("we will not sign"));
                 assert!(score > 0.8);
             }
@@ -330,8 +476,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            select(&sel, &folded),
-            Err(SelectError::NotFound(Field::Text, None))
+            select(&sel, &folded, &mut Searches::default()),
+            Err(SelectError::NotFound(Field::Text, Nearest::NoneClose))
         );
     }
 }

@@ -1,13 +1,14 @@
 //! Anchoring one story: its people, mentions, quotes, links and notes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
 
+use super::closest::Nearest;
 use super::fold::{fold_str, Folded};
-use super::names::{choose, overlaps, Found, NameFinder};
-use super::select::{select, Field, SelectError};
+use super::names::{choose, Found, NameFinder, Ranges};
+use super::select::{select, Field, Searches, SelectError};
 use super::text::{story_text, VisibleText};
 use super::{
     derive_quote_id, AnchoredStory, Mention, Note, Origin, Quote, Registry, Span, Speaker,
@@ -26,6 +27,10 @@ pub(super) struct Context<'a> {
     pub config: &'a Config,
 }
 
+/// The lines of at most this many matches are named in the hint of an
+/// ambiguous selector.
+const AMBIGUOUS_LINES: usize = 20;
+
 /// Quotations shorter than this many words need no `[[quote]]`.
 const UNANNOTATED_QUOTATION_WORDS: usize = 5;
 
@@ -39,6 +44,9 @@ struct Work<'a> {
     /// Spans of every quote that anchored, valid or not, so a quote with a bad
     /// speaker is not also reported as unannotated.
     quote_spans: Vec<Range<usize>>,
+    /// Where the selectors' passages occur, and the searches for the passages
+    /// closest to those that occur nowhere.
+    searches: Searches,
 }
 
 pub(super) fn anchor_story(
@@ -59,6 +67,7 @@ pub(super) fn anchor_story(
         sidecar: &sidecar_source,
         diagnostics: Vec::new(),
         quote_spans: Vec::new(),
+        searches: Searches::new(&folded, passages(sidecar)),
     };
 
     let mut people = PeopleInStory::default();
@@ -112,11 +121,13 @@ pub(super) fn anchor_story(
     ));
     mentions.sort_by_key(|m| m.span);
     // One shared id per person of the story, for all their mentions.
-    let mut shared: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut shared: HashSet<std::sync::Arc<str>> = HashSet::new();
     for mention in &mut mentions {
-        match shared.iter().find(|id| **id == mention.person) {
+        match shared.get(&mention.person) {
             Some(id) => mention.person = id.clone(),
-            None => shared.push(mention.person.clone()),
+            None => {
+                shared.insert(mention.person.clone());
+            }
         }
     }
 
@@ -158,11 +169,13 @@ pub(super) fn anchor_story(
 #[derive(Default)]
 struct PeopleInStory {
     ids: Vec<String>,
+    /// The same ids, to tell in one look-up whether one is there.
+    seen: HashSet<String>,
 }
 
 impl PeopleInStory {
     fn add(&mut self, id: &str) {
-        if !self.ids.iter().any(|x| x == id) {
+        if self.seen.insert(id.to_string()) {
             self.ids.push(id.to_string());
         }
     }
@@ -180,7 +193,7 @@ impl Work<'_> {
     }
 
     fn anchor(&mut self, selector: &Selector, entry: Range<usize>, what: &str) -> Option<Span> {
-        match select(selector, self.folded) {
+        match select(selector, self.folded, &mut self.searches) {
             Ok(range) => Some(range.into()),
             Err(err) => {
                 let d = self.selection_error(err, selector, entry, what);
@@ -226,17 +239,19 @@ impl Work<'_> {
     ) -> Vec<Mention> {
         let found = if settled.is_empty() {
             // The registry's scan, kept to the names of the story's people.
+            let listed: HashSet<&str> = people.iter().map(String::as_str).collect();
             let story_owners = |name: usize| -> BTreeSet<String> {
                 registry.owners[name]
                     .iter()
-                    .filter(|o| people.iter().any(|p| p == *o))
+                    .filter(|o| listed.contains(**o))
                     .map(|o| o.to_string())
                     .collect()
             };
+            let excluded = Ranges::new(explicit.iter().cloned());
             let chosen = choose(
                 candidates
                     .iter()
-                    .filter(|f| !explicit.iter().any(|e| overlaps(e, &f.chars)))
+                    .filter(|f| !excluded.overlap(&f.chars))
                     .filter(|f| !story_owners(f.name).is_empty())
                     .cloned(),
             );
@@ -488,16 +503,18 @@ impl Work<'_> {
         covered: &[Range<usize>],
         candidates: &[Found],
     ) {
+        let covered = Ranges::new(covered.iter().cloned());
+        let listed: HashSet<&str> = people.iter().map(String::as_str).collect();
         let found = choose(
             candidates
                 .iter()
-                .filter(|f| !covered.iter().any(|c| overlaps(c, &f.chars)))
+                .filter(|f| !covered.overlap(&f.chars))
                 .cloned(),
         );
         let mut warned = BTreeSet::new();
         for found in found {
             let owners = &registry.owners[found.name];
-            if owners.iter().any(|o| people.iter().any(|p| p == o)) {
+            if owners.iter().any(|o| listed.contains(o)) {
                 continue;
             }
             let id = owners[0];
@@ -517,11 +534,10 @@ impl Work<'_> {
 
     /// Warns about passages of five or more words in quotation marks that no quote covers.
     fn warn_unannotated_quotations(&mut self) {
+        let quotes = Ranges::new(self.quote_spans.iter().cloned());
         for inner in quotations(self.text) {
             let words = self.text.slice(inner.clone()).split_whitespace().count();
-            if words < UNANNOTATED_QUOTATION_WORDS
-                || self.quote_spans.iter().any(|q| overlaps(q, &inner))
-            {
+            if words < UNANNOTATED_QUOTATION_WORDS || quotes.overlap(&inner) {
                 continue;
             }
             let open = inner.start.saturating_sub(1);
@@ -592,7 +608,7 @@ impl Work<'_> {
                     .at(self.sidecar, at(field))
                     .label("no such passage");
                 match closest {
-                    Some((chars, _)) => {
+                    Nearest::Passage(chars, _) => {
                         let passage = self.text.slice(chars.clone()).replace('\n', " ");
                         d.hint(format!(
                             "the closest passage is on line {}: \u{201C}{}\u{201D} (matching is case-sensitive and ignores Markdown markup)",
@@ -601,11 +617,22 @@ impl Work<'_> {
                         ))
                         .related(&self.story.source, self.text.source_range(chars), "closest passage")
                     }
-                    None => d.hint("no passage is close; selectors match the story as a reader sees it (without Markdown markup), case-sensitively"),
+                    Nearest::NoneClose => d.hint("no passage is close; selectors match the story as a reader sees it (without Markdown markup), case-sensitively"),
+                    Nearest::NotSought => d.hint(format!("the closest passage was not looked for: too many selectors match nothing in {story}; selectors match the story as a reader sees it (without Markdown markup), case-sensitively")),
                 }
             }
             SelectError::Ambiguous(field, matches) => {
-                let lines: Vec<String> = matches.iter().map(|m| line_of(m).to_string()).collect();
+                // The lines of the first matches: every line of thousands of
+                // matches, for each of thousands of selectors, made a report
+                // that grew with the square of the story.
+                let mut lines: Vec<String> = matches
+                    .iter()
+                    .take(AMBIGUOUS_LINES)
+                    .map(|m| line_of(m).to_string())
+                    .collect();
+                if matches.len() > AMBIGUOUS_LINES {
+                    lines.push(format!("and {} more", matches.len() - AMBIGUOUS_LINES));
+                }
                 let mut d = Diagnostic::error(format!("`{}` matches {} passages in {story}", field_name(field), matches.len()))
                     .at(self.sidecar, at(field))
                     .label("ambiguous")
@@ -647,6 +674,31 @@ impl Work<'_> {
         };
         d
     }
+}
+
+/// The passages the sidecar's selectors name (`text`, `start` and `end`), as written.
+fn passages<'a>(sidecar: &'a Sidecar) -> Vec<&'a str> {
+    let mut passages = Vec::new();
+    let mut add = |values: [&'a Option<Spanned<String>>; 3]| {
+        passages.extend(values.into_iter().flatten().map(|v| v.get_ref().as_str()));
+    };
+    for q in &sidecar.quotes {
+        let q = q.get_ref();
+        add([&q.text, &q.start, &q.end]);
+    }
+    for m in &sidecar.mentions {
+        let m = m.get_ref();
+        add([&m.text, &m.start, &m.end]);
+    }
+    for l in &sidecar.links {
+        let l = l.get_ref();
+        add([&l.text, &l.start, &l.end]);
+    }
+    for n in &sidecar.notes {
+        let n = n.get_ref();
+        add([&n.text, &n.start, &n.end]);
+    }
+    passages
 }
 
 fn field_name(field: Field) -> &'static str {
