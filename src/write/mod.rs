@@ -15,6 +15,7 @@
 //! builds into one folder take turns.
 
 mod commit;
+mod journal;
 mod manifest;
 mod path;
 mod place;
@@ -264,7 +265,7 @@ impl SiteWriter {
             self.lock.place().discard_staging();
             return Ok(summary);
         }
-        let journal = commit::Journal {
+        let journal = journal::Journal {
             moves,
             removes: removed,
         };
