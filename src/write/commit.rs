@@ -8,10 +8,10 @@
 
 use std::fs;
 
+use super::error::WriteError;
 use super::journal::{self, Journal};
 use super::manifest;
 use super::place::{remove, Place, MARKER_NAME};
-use super::WriteError;
 
 /// Commits the staged site with the new manifest's bytes: `existed` says
 /// whether an output folder is there.

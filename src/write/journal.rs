@@ -13,8 +13,8 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::error::WriteError;
 use super::manifest::MANIFEST_NAME;
-use super::WriteError;
 
 /// The journal's file name inside the staging folder.
 const JOURNAL_NAME: &str = ".annalist-journal.json";

@@ -28,7 +28,8 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{journal, WriteError};
+use super::error::WriteError;
+use super::journal;
 
 const STAGING_TAG: &str = ".annalist-staging-";
 const LOCK_TAG: &str = ".annalist-lock";
