@@ -2,13 +2,12 @@
 //! and a GitHub Pages workflow, written from the files in `src/init/`.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use clap::CommandFactory;
 
-use crate::new::toml_string;
+use crate::skeleton::{toml_string, write_new};
 
 /// The annalist version, pinned in the workflow as the tag `vVERSION`.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -173,18 +172,6 @@ fn annalist_repo() -> Option<String> {
     let rest = rest.trim_end_matches('/').trim_end_matches(".git");
     let parts: Vec<&str> = rest.split('/').collect();
     (parts.len() == 2 && parts.iter().all(|p| !p.is_empty())).then(|| rest.to_string())
-}
-
-/// Writes a file that must not exist yet, creating its folders.
-pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), std::io::Error> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())
 }
 
 /// What to print after `init`: the files written and the next steps.

@@ -35,6 +35,7 @@ pub mod progress;
 pub mod render;
 pub mod root;
 pub mod serve;
+pub mod skeleton;
 pub mod source;
 pub mod suggest;
 pub mod write;

@@ -8,8 +8,8 @@ use chrono::{Datelike, NaiveDate};
 use walkdir::WalkDir;
 
 use crate::cli::NewKind;
-use crate::init::write_new;
 use crate::load::{slugify, PEOPLE_DIR, SIDECAR_SUFFIX, STORIES_DIR};
+use crate::skeleton::{toml_string, write_new};
 use crate::source::display_path;
 
 /// Why `new` wrote nothing.
@@ -101,24 +101,6 @@ fn shown(root: &Path, relative: &Path) -> PathBuf {
     } else {
         root.join(relative)
     }
-}
-
-/// A TOML basic string holding `text`, quotes included.
-pub fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn require_archive(root: &Path) -> Result<(), NewError> {

@@ -3,32 +3,15 @@
 //!
 //! When there was no output folder, the staging folder simply becomes it (one
 //! rename). Otherwise the commit first writes a journal into the staging folder
-//! saying what it will move and remove; a commit killed halfway is then finished
-//! by the next run ([`roll_forward`]), which repeats the same steps: each of them
-//! can be done twice without harm.
+//! saying what it will move and remove ([`super::journal`]), then does it; a
+//! commit killed halfway is finished by the next run from that journal.
 
 use std::fs;
-use std::io::ErrorKind;
-use std::path::Path;
 
-use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use super::manifest::{self, MANIFEST_NAME};
+use super::error::WriteError;
+use super::journal::{self, Journal};
+use super::manifest;
 use super::place::{remove, Place, MARKER_NAME};
-use super::WriteError;
-
-/// The journal's file name inside the staging folder.
-const JOURNAL_NAME: &str = ".annalist-journal.json";
-
-/// What a commit does to the output folder.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub(super) struct Journal {
-    /// Staged files to move into place (paths relative to both folders).
-    pub moves: Vec<String>,
-    /// Files of the previous build to remove.
-    pub removes: Vec<String>,
-}
 
 /// Commits the staged site with the new manifest's bytes: `existed` says
 /// whether an output folder is there.
@@ -48,111 +31,7 @@ pub(super) fn commit(
         fs::remove_file(&marker).map_err(WriteError::io("remove", &marker))?;
         return fs::rename(staging, &place.dir).map_err(WriteError::io("move into place", staging));
     }
-    write_journal(staging, journal)?;
-    apply(&place.dir, staging, journal)?;
+    journal::write(staging, journal)?;
+    journal::apply(&place.dir, staging, journal)?;
     remove(staging).map_err(WriteError::io("remove", staging))
-}
-
-/// Whether `staging` holds the journal of a commit that was started.
-pub(super) fn has_journal(staging: &Path) -> bool {
-    staging.join(JOURNAL_NAME).is_file()
-}
-
-/// Finishes the commit whose journal is in `staging`.
-pub(super) fn roll_forward(dir: &Path, staging: &Path) -> Result<(), WriteError> {
-    let file = staging.join(JOURNAL_NAME);
-    let text = fs::read_to_string(&file).map_err(WriteError::io("read", &file))?;
-    let journal: Journal = serde_json::from_str(&text).map_err(|e| WriteError::Io {
-        action: "read the journal",
-        path: file.clone(),
-        source: e.into(),
-    })?;
-    apply(dir, staging, &journal)
-}
-
-/// Writes the journal whole or not at all (a temporary name, then a rename).
-fn write_journal(staging: &Path, journal: &Journal) -> Result<(), WriteError> {
-    let partial = staging.join(".annalist-journal.partial");
-    let json = serde_json::to_vec(journal).map_err(|e| WriteError::Io {
-        action: "serialise",
-        path: partial.clone(),
-        source: e.into(),
-    })?;
-    fs::write(&partial, json).map_err(WriteError::io("write", &partial))?;
-    let file = staging.join(JOURNAL_NAME);
-    fs::rename(&partial, &file).map_err(WriteError::io("write", &file))
-}
-
-/// Removes, then moves, then puts the manifest in place.
-fn apply(dir: &Path, staging: &Path, journal: &Journal) -> Result<(), WriteError> {
-    for rel in &journal.removes {
-        let path = dir.join(rel);
-        match fs::remove_file(&path) {
-            Ok(()) => remove_empty_folders(dir, rel),
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(WriteError::io("remove", &path)(e)),
-        }
-    }
-    journal.moves.par_iter().try_for_each(|rel| {
-        let from = staging.join(rel);
-        if fs::symlink_metadata(&from).is_err() {
-            return Ok(()); // moved by an earlier, interrupted run
-        }
-        let to = dir.join(rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent).map_err(WriteError::io("create", parent))?;
-        }
-        fs::rename(&from, &to).map_err(WriteError::io("move into place", &to))
-    })?;
-    let manifest = staging.join(MANIFEST_NAME);
-    if manifest.is_file() {
-        let to = dir.join(MANIFEST_NAME);
-        fs::rename(&manifest, &to).map_err(WriteError::io("write", &to))?;
-    }
-    Ok(())
-}
-
-/// Removes the folders that held `rel` inside `dir`, innermost first, while
-/// they are empty.
-fn remove_empty_folders(dir: &Path, rel: &str) {
-    let mut folder = Path::new(rel).parent();
-    while let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
-        if fs::remove_dir(dir.join(f)).is_err() {
-            break;
-        }
-        folder = f.parent();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::manifest::Entry;
-    use super::*;
-
-    #[test]
-    fn a_journal_applied_twice_gives_the_same_folder() {
-        let root = tempfile::tempdir().unwrap();
-        let (dir, staging) = (root.path().join("out"), root.path().join("staging"));
-        fs::create_dir_all(dir.join("old/deep")).unwrap();
-        fs::write(dir.join("old/deep/index.html"), "old").unwrap();
-        fs::write(dir.join("keep.html"), "keep").unwrap();
-        fs::create_dir_all(staging.join("new")).unwrap();
-        fs::write(staging.join("new/index.html"), "new").unwrap();
-        manifest::write(&staging, vec![Entry::of("new/index.html", b"new")], None).unwrap();
-        let journal = Journal {
-            moves: vec!["new/index.html".into()],
-            removes: vec!["old/deep/index.html".into()],
-        };
-        write_journal(&staging, &journal).unwrap();
-        assert!(has_journal(&staging));
-        roll_forward(&dir, &staging).unwrap();
-        roll_forward(&dir, &staging).unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.join("new/index.html")).unwrap(),
-            "new"
-        );
-        assert!(!dir.join("old").exists(), "empty folders are removed");
-        assert_eq!(fs::read_to_string(dir.join("keep.html")).unwrap(), "keep");
-        assert!(dir.join(MANIFEST_NAME).is_file());
-    }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::WriteError;
+use super::error::WriteError;
 
 /// The name of the manifest file at the root of the output folder.
 pub const MANIFEST_NAME: &str = ".annalist-manifest.json";

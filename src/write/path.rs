@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 use std::path::{Component, Path};
 
+use super::error::WriteError;
 use super::manifest::MANIFEST_NAME;
 use super::place::MARKER_NAME;
-use super::WriteError;
 
 /// Checks that no path of the site (each already [`check`]ed) is listed twice or
 /// used both as a file and as a folder.

@@ -12,13 +12,14 @@
 //!
 //! The staging folder, `.<name>.annalist-staging-<pid>` beside the output folder,
 //! holds the new and changed files of a build until it commits (see
-//! [`super::commit`]). The first thing written into it is a marker
-//! ([`MARKER_NAME`]): only a folder with the marker, or with a commit's journal,
-//! is annalist's. While a build holds the lock no other build stages, so the
-//! staging folders of annalist's that it finds were left by killed builds: it
-//! removes them, unless one holds a journal: then that build had started to
-//! commit, and this one finishes the commit first. A folder of that name without
-//! the marker is someone else's and is left alone.
+//! [`super::commit`], and [`super::journal`] for the commit's journal). The
+//! first thing written into it is a marker ([`MARKER_NAME`]): only a folder with
+//! the marker, or with a commit's journal, is annalist's. While a build holds
+//! the lock no other build stages, so the staging folders of annalist's that it
+//! finds were left by killed builds: it removes them, unless one holds a
+//! journal: then that build had started to commit, and this one finishes the
+//! commit first. A folder of that name without the marker is someone else's and
+//! is left alone.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -27,7 +28,8 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::{commit, WriteError};
+use super::error::WriteError;
+use super::journal;
 
 const STAGING_TAG: &str = ".annalist-staging-";
 const LOCK_TAG: &str = ".annalist-lock";
@@ -89,8 +91,8 @@ impl Place {
             if !made_by_annalist(&path) {
                 continue;
             }
-            if commit::has_journal(&path) {
-                commit::roll_forward(&self.dir, &path)?;
+            if journal::exists(&path) {
+                journal::roll_forward(&self.dir, &path)?;
             }
             remove(&path).map_err(WriteError::io("remove stale folder", &path))?;
         }
@@ -169,7 +171,7 @@ impl Place {
 /// one) holding the marker, or the journal of a commit.
 fn made_by_annalist(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir())
-        && (path.join(MARKER_NAME).is_file() || commit::has_journal(path))
+        && (path.join(MARKER_NAME).is_file() || journal::exists(path))
 }
 
 /// An output folder locked for one build: while one build holds it, another

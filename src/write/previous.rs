@@ -8,9 +8,9 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::error::WriteError;
 use super::manifest::{self, Entry, MANIFEST_NAME};
 use super::path::folders_of;
-use super::WriteError;
 
 /// What the output folder held before this write.
 #[derive(Debug)]
