@@ -89,18 +89,8 @@ pub fn run(root: &Path, kind: &NewKind) -> Result<String, NewError> {
     };
     Ok(written
         .iter()
-        .map(|path| format!("created {}\n", display_path(&shown(root, path))))
+        .map(|path| format!("created {}\n", display_path(path)))
         .collect())
-}
-
-/// A path inside the archive as the user will recognise it: relative when the
-/// archive is the current folder.
-fn shown(root: &Path, relative: &Path) -> PathBuf {
-    if root == Path::new(".") {
-        relative.to_path_buf()
-    } else {
-        root.join(relative)
-    }
 }
 
 fn require_archive(root: &Path) -> Result<(), NewError> {
@@ -124,7 +114,7 @@ fn slug_of(text: &str) -> Result<String, NewError> {
 
 fn refuse_existing(root: &Path, paths: &[&Path]) -> Result<(), NewError> {
     match paths.iter().find(|path| root.join(path).exists()) {
-        Some(path) => Err(NewError::Exists(shown(root, path))),
+        Some(path) => Err(NewError::Exists(path.to_path_buf())),
         None => Ok(()),
     }
 }
@@ -145,7 +135,7 @@ fn refuse_duplicate_slug(root: &Path, slug: &str) -> Result<(), NewError> {
     match clash {
         Some(path) => Err(NewError::DuplicateSlug {
             slug: slug.to_string(),
-            path: shown(root, path.strip_prefix(root).unwrap_or(&path)),
+            path: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
         }),
         None => Ok(()),
     }
@@ -153,9 +143,9 @@ fn refuse_duplicate_slug(root: &Path, slug: &str) -> Result<(), NewError> {
 
 fn write(root: &Path, relative: &Path, text: &str) -> Result<(), NewError> {
     write_new(&root.join(relative), text).map_err(|source| match source.kind() {
-        ErrorKind::AlreadyExists => NewError::Exists(shown(root, relative)),
+        ErrorKind::AlreadyExists => NewError::Exists(relative.to_path_buf()),
         _ => NewError::Io {
-            path: shown(root, relative),
+            path: relative.to_path_buf(),
             source,
         },
     })

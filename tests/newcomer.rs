@@ -64,6 +64,10 @@ fn every_command(cwd: &Path, root: &[&str], archive: &Path) {
 
     let made = ok(&with(&["new", "story", "A harbour at dusk"]));
     assert!(made.contains("a-harbour-at-dusk.md"), "{made}");
+    assert!(
+        made.lines().all(|l| l.starts_with("created content/")),
+        "paths shown relative to the archive: {made}"
+    );
     let story = walkdir::WalkDir::new(archive.join("content/stories"))
         .into_iter()
         .filter_map(Result::ok)
