@@ -21,6 +21,7 @@ pub mod periods;
 pub mod search;
 pub mod site;
 pub mod sitemap;
+mod svg;
 pub mod templates;
 pub mod views;
 pub mod xml;

@@ -4,7 +4,6 @@ use crate::diagnostics::Diagnostic;
 use crate::index::{Archive, StoryId};
 use crate::load::theme::ThemeFiles;
 use crate::render::cards::Cards;
-use crate::render::charts;
 use crate::render::common::*;
 use crate::render::data;
 use crate::render::extras::*;
@@ -136,7 +135,7 @@ impl PageRenderer {
             ["tags", slug, "page", n] if self.cards.tags.contains_key(*slug) => {
                 r.tag(slug, Some(page_number(n)?)).pop()
             }
-            ["timeline"] => r.timeline(Some(charts::TIMELINE)).pop(),
+            ["timeline"] => r.timeline(Some(crate::render::pages::TIMELINE)).pop(),
             ["timeline", year] => r.timeline(Some(&format!("timeline/{year}/"))).pop(),
             [name] => archive
                 .pages
@@ -196,9 +195,9 @@ impl PageRenderer {
         paths.push("tags/index.html".into());
         paths.push("timeline/index.html".into());
         paths.extend(
-            charts::timeline_years(archive)
+            crate::render::pages::timeline_years(archive)
                 .into_iter()
-                .map(|year| index(&charts::year_path(year))),
+                .map(|year| index(&crate::render::pages::year_path(year))),
         );
         for (slug, (_, stories)) in self.cards.tags.iter() {
             paths.extend(pages(

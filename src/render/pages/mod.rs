@@ -10,3 +10,4 @@ mod tags;
 mod timeline;
 
 pub(in crate::render) use people::person_more;
+pub(in crate::render) use timeline::{timeline_years, year_path, TIMELINE};
