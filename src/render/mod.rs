@@ -23,5 +23,6 @@ pub mod site;
 pub mod sitemap;
 mod svg;
 pub mod templates;
+mod urls;
 pub mod views;
 pub mod xml;
