@@ -94,6 +94,8 @@ pub fn base_path(base_url: &str) -> String {
 pub const PERSON_PAGE_SIZE: usize = 50;
 
 impl Renderer<'_> {
+    /// The `page` value of the page of `kind` at `path`: title, description
+    /// (the site's when empty), relative root, canonical URL.
     pub(in crate::render) fn meta(
         &self,
         kind: &'static str,
@@ -118,6 +120,7 @@ impl Renderer<'_> {
         }
     }
 
+    /// The page rendered with `template`, its view under `key`.
     pub(in crate::render) fn page<V: serde::Serialize>(
         &self,
         template: &str,

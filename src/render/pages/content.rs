@@ -8,6 +8,7 @@ use crate::render::views::*;
 use crate::write::OutputFile;
 
 impl Renderer<'_> {
+    /// A content page, `content/pages/NAME.md` at `NAME/`.
     pub(in crate::render) fn content_page(
         &self,
         page: &crate::load::PageFile,
@@ -31,6 +32,7 @@ impl Renderer<'_> {
         self.page("page.html", meta, "content", &content)
     }
 
+    /// The 404 page, `404.html`.
     pub(in crate::render) fn not_found(&self) -> Result<OutputFile, Diagnostic> {
         // Served at any depth, so its links start from the site's absolute path.
         let mut meta = self.meta("404", "Page not found", "", "404.html");

@@ -11,6 +11,7 @@ use crate::write::OutputFile;
 const HOME_ITEMS: usize = 8;
 
 impl Renderer<'_> {
+    /// The home page, `index.html`.
     pub(in crate::render) fn home(&self) -> Result<OutputFile, Diagnostic> {
         let mut most_quoted: Vec<&Shown<PersonCard>> = self
             .cards

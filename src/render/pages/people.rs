@@ -86,6 +86,8 @@ impl Renderer<'_> {
             .collect()
     }
 
+    /// A person's page: their roles, quotes, stories and chart, each list cut at
+    /// [`PERSON_LIST_LIMIT`].
     pub(in crate::render) fn person(&self, id: PersonId) -> Result<OutputFile, Diagnostic> {
         let entry = &self.archive.people[id.0];
         let card = self.cards.people[id.0].clone();
@@ -165,6 +167,7 @@ impl Renderer<'_> {
         self.page_in("person.html", meta, "person", &person, PERSON_PAGE_BYTES)
     }
 
+    /// The cards of the stories a person appears in, with their mentions.
     pub(in crate::render) fn appearances(
         &self,
         stories: &[(StoryId, usize)],

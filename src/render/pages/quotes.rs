@@ -14,6 +14,7 @@ use crate::render::views::*;
 use crate::write::OutputFile;
 
 impl Renderer<'_> {
+    /// Every quote, newest said first (then by story and place in it).
     pub(in crate::render) fn quotes_newest_first(&self) -> Vec<QuoteId> {
         let mut ids: Vec<QuoteId> = (0..self.archive.quotes.len()).map(QuoteId).collect();
         ids.sort_by(|a, b| {

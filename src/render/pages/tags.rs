@@ -8,6 +8,7 @@ use crate::render::views::*;
 use crate::write::OutputFile;
 
 impl Renderer<'_> {
+    /// `/tags/`: every tag with its number of stories.
     pub(in crate::render) fn tags_index(&self) -> Result<OutputFile, Diagnostic> {
         let mut tags: Vec<TagCard> = self
             .cards
