@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::index::Archive;
 use crate::load::theme::ThemeFiles;
-use crate::render::common::*;
+use crate::render::common::{RenderError, Renderer};
 use crate::render::data;
 use crate::render::feeds;
 use crate::render::highlight::stylesheet;

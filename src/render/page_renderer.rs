@@ -4,12 +4,15 @@ use crate::diagnostics::Diagnostic;
 use crate::index::{Archive, StoryId};
 use crate::load::theme::ThemeFiles;
 use crate::render::cards::Cards;
-use crate::render::common::*;
+use crate::render::common::{
+    normalize_base_url, site_view, RenderError, Renderer, PEOPLE_PER_PAGE, PERSON_PAGE_SIZE,
+    QUOTES_PER_PAGE, SPEAKER_QUOTES_PER_PAGE, STORIES_PER_PAGE,
+};
 use crate::render::data;
-use crate::render::extras::*;
+use crate::render::extras::Extras;
 use crate::render::highlight::{stylesheet, Highlighter};
 use crate::render::pages::person_more;
-use crate::render::pagination::*;
+use crate::render::pagination::paginate;
 use crate::render::templates::Templates;
 use crate::render::views::*;
 use crate::write::OutputFile;

@@ -3,7 +3,7 @@
 use crate::anchor::text::visible_text;
 use crate::diagnostics::Diagnostic;
 use crate::render::annotate::annotate;
-use crate::render::common::*;
+use crate::render::common::{base_path, Renderer};
 use crate::render::views::*;
 use crate::write::OutputFile;
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::render::charts;
-use crate::render::common::*;
+use crate::render::common::Renderer;
 use crate::render::views::*;
 use crate::render::{feeds, jsonld};
 use crate::write::OutputFile;

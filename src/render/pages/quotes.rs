@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use crate::anchor::{PlainText, Speaker};
 use crate::diagnostics::Diagnostic;
 use crate::index::QuoteId;
-use crate::render::citation::*;
-use crate::render::common::*;
+use crate::render::citation::{citation, context_html, push_text_fragment, quote_title};
+use crate::render::common::{Renderer, QUOTES_PER_PAGE, SPEAKER_QUOTES_PER_PAGE};
 use crate::render::jsonld;
 use crate::render::marks::inline_markdown;
-use crate::render::pagination::*;
+use crate::render::pagination::{paginate, paginate_groups, GroupedPage};
 use crate::render::views::*;
 use crate::write::OutputFile;
 

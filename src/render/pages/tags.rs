@@ -1,9 +1,9 @@
 //! `/tags/` and each tag's pages.
 
 use crate::diagnostics::Diagnostic;
-use crate::render::common::*;
+use crate::render::common::{Renderer, STORIES_PER_PAGE};
 use crate::render::feeds;
-use crate::render::pagination::*;
+use crate::render::pagination::paginate;
 use crate::render::views::*;
 use crate::write::OutputFile;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::index::Archive;
 use crate::render::cards::Cards;
 use crate::render::charts::{is_every_month, timeline_svg, TimelineBar};
-use crate::render::common::*;
+use crate::render::common::Renderer;
 use crate::render::periods::{layout, Month, Period, Slot};
 use crate::render::views::{MonthCount, TimelineMonth, TimelinePage, TimelineYear};
 use crate::write::OutputFile;
