@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 use super::json_writer::JsonWriter;
+use super::urls::{PageUrl, Urls};
 use super::xml::encoded;
 use crate::anchor::{PlainText, Span, Speaker};
 use crate::index::{Archive, StoryEntry};
@@ -19,49 +20,6 @@ use crate::index::{Archive, StoryEntry};
 /// Chars of visible text around a span in a `TextQuoteSelector`'s `prefix` and
 /// `suffix`, at least; more (doubling) when needed to make the selector unique.
 pub const CONTEXT_CHARS: usize = 32;
-
-/// Absolute URLs of the pages annotations point at.
-struct Urls<'a> {
-    base: &'a str,
-}
-
-impl<'a> Urls<'a> {
-    fn story(&self, slug: &'a str) -> PageUrl<'a> {
-        PageUrl {
-            base: self.base,
-            section: "stories/",
-            name: encoded(slug),
-        }
-    }
-    fn person(&self, id: &'a str) -> PageUrl<'a> {
-        PageUrl {
-            base: self.base,
-            section: "people/",
-            name: encoded(id),
-        }
-    }
-}
-
-/// The absolute URL of a story's or person's page, `BASE/SECTION/NAME/`:
-/// kept as its parts, written out only in the JSON. NAME is percent-encoded
-/// (borrowed as it is when it needs no encoding).
-struct PageUrl<'a> {
-    base: &'a str,
-    section: &'static str,
-    name: Cow<'a, str>,
-}
-
-impl PageUrl<'_> {
-    fn parts(&self) -> [&str; 4] {
-        [self.base, self.section, &self.name, "/"]
-    }
-}
-
-impl Serialize for PageUrl<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.parts().concat())
-    }
-}
 
 /// An annotation's id, `STORY_URL/annotations.jsonld#KIND-N`: kept as its
 /// parts, written out only in the JSON.

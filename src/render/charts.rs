@@ -14,109 +14,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
-
-use super::cards::Cards;
-use super::periods::{layout, Period, Slot};
-use super::views::{
-    MonthActivity, MonthCount, PersonCard, Shown, TimelineMonth, TimelinePage, TimelineYear,
-};
-use crate::date::MONTH_NAMES;
+use super::periods::{layout, Month, Period, Slot};
+use super::svg::{shorten, Markup};
+use super::views::{MonthActivity, PersonCard, Shown};
 use crate::index::{Archive, PersonId};
 use crate::load::QuoteStatus;
-
-/// A calendar month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Month {
-    /// The year.
-    pub year: i32,
-    /// The month, 1–12.
-    pub month: u32,
-}
-
-impl Month {
-    /// The month a day falls in.
-    pub fn of(day: NaiveDate) -> Month {
-        Month {
-            year: day.year(),
-            month: day.month(),
-        }
-    }
-
-    /// The month after this one.
-    pub fn next(self) -> Month {
-        if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    /// `YYYY-MM`, a valid HTML month string (for `<time datetime>`).
-    pub fn iso(self) -> String {
-        match (u32::try_from(self.year), self.month) {
-            // Every chart row and timeline month has one: no formatting machinery.
-            (Ok(year @ 0..=9999), month @ 1..=12) => {
-                let (year, month) = (u64::from(year), u64::from(month));
-                let mut iso = String::with_capacity(7);
-                for c in [year / 1000, year / 100, year / 10, year] {
-                    iso.push(digit(c));
-                }
-                iso.push('-');
-                iso.push(digit(month / 10));
-                iso.push(digit(month));
-                iso
-            }
-            _ => format!("{:04}-{:02}", self.year, self.month),
-        }
-    }
-
-    /// `March 2025`.
-    pub fn name(self) -> String {
-        let mut name = String::with_capacity(15);
-        self.push_name(&mut name);
-        name
-    }
-
-    /// Appends [`Month::name`] to `out`.
-    fn push_name(self, out: &mut String) {
-        out.push_str(self.full_name());
-        out.push(' ');
-        if self.year < 0 {
-            out.push('-');
-        }
-        out.int(self.year.unsigned_abs().into());
-    }
-
-    /// Months since January of year 0: consecutive months have consecutive numbers.
-    pub fn number(self) -> i64 {
-        i64::from(self.year) * 12 + i64::from(self.month) - 1
-    }
-
-    /// The month numbered `number` by [`Month::number`].
-    pub fn from_number(number: i64) -> Month {
-        let year = number.div_euclid(12);
-        Month {
-            year: i32::try_from(year).unwrap_or(if year < 0 { i32::MIN } else { i32::MAX }),
-            // 1 to 12.
-            month: number.rem_euclid(12) as u32 + 1,
-        }
-    }
-
-    fn full_name(self) -> &'static str {
-        MONTH_NAMES[(self.month.clamp(1, 12) - 1) as usize]
-    }
-
-    fn short_name(self) -> &'static str {
-        &self.full_name()[..3]
-    }
-}
 
 /// What a bar of the timeline shows: its story count and, when it has
 /// stories, where it links to (`2025/#m-2025-03`, or a year's page `1801/`).
@@ -242,7 +144,7 @@ pub fn timeline_svg(slots: &[Slot<TimelineBar>]) -> Option<String> {
 
 /// Whether `slots` are a bar for every month from the first to the last, the
 /// chart of most archives (no gap, no longer periods).
-fn is_every_month<T>(slots: &[Slot<T>]) -> bool {
+pub(super) fn is_every_month<T>(slots: &[Slot<T>]) -> bool {
     slots
         .iter()
         .all(|slot| slot.period().is_some_and(Period::is_month))
@@ -509,146 +411,6 @@ pub fn ranking_svg(rows: &[RankRow]) -> Option<String> {
     }
     svg.push_str("</g></svg>");
     Some(svg)
-}
-
-/// The timeline's pages by path: the overview (`timeline/`: the chart, its
-/// numbers and the years), then a page per year with its stories by month.
-pub fn timeline_pages(archive: &Archive, cards: &Cards) -> Vec<(String, TimelinePage)> {
-    let mut by_month: BTreeMap<Month, Vec<usize>> = BTreeMap::new();
-    // Stories are newest first: walk them backwards for oldest first.
-    for (i, entry) in archive.stories.iter().enumerate().rev() {
-        let month = Month::of(entry.story.story.front.date.day);
-        by_month.entry(month).or_default().push(i);
-    }
-    if by_month.is_empty() {
-        let empty = TimelinePage {
-            chart_svg: None,
-            months: Vec::new(),
-            years: Vec::new(),
-            year: None,
-        };
-        return vec![(TIMELINE.to_string(), empty)];
-    }
-    let counts: BTreeMap<Month, usize> = by_month.iter().map(|(m, s)| (*m, s.len())).collect();
-    let bars: Vec<Slot<TimelineBar>> = layout(&counts)
-        .into_iter()
-        .map(|slot| match slot {
-            Slot::Bar(period, count) => {
-                let href = (count > 0).then(|| timeline_href(period, &counts));
-                Slot::Bar(period, TimelineBar { count, href })
-            }
-            Slot::Gap(from, to) => Slot::Gap(from, to),
-        })
-        .collect();
-    let mut years: Vec<TimelineYear> = Vec::new();
-    for (month, stories) in &by_month {
-        let entry = TimelineMonth {
-            month: month.iso(),
-            name: month.name(),
-            anchor: month_anchor(*month),
-            stories: stories.iter().map(|&i| cards.stories[i].clone()).collect(),
-        };
-        match years.last_mut() {
-            Some(year) if year.year == month.year.to_string() => {
-                year.count += stories.len();
-                year.months.push(entry);
-            }
-            _ => years.push(TimelineYear {
-                year: month.year.to_string(),
-                anchor: format!("y-{}", month.year),
-                path: year_path(month.year),
-                count: stories.len(),
-                months: vec![entry],
-            }),
-        }
-    }
-    let listed: Vec<TimelineYear> = years
-        .iter()
-        .map(|y| TimelineYear {
-            months: Vec::new(),
-            ..y.clone()
-        })
-        .collect();
-    // The chart's numbers: every month of a chart of months, else (a chart
-    // of a long span) the months with stories.
-    let listed_months: Vec<(Month, usize)> = if is_every_month(&bars) {
-        bars.iter()
-            .filter_map(|slot| match slot {
-                Slot::Bar(period, bar) => Some((period.first, bar.count)),
-                Slot::Gap(..) => None,
-            })
-            .collect()
-    } else {
-        counts.iter().map(|(m, n)| (*m, *n)).collect()
-    };
-    let overview = TimelinePage {
-        chart_svg: timeline_svg(&bars),
-        months: listed_months
-            .into_iter()
-            .map(|(month, count)| MonthCount {
-                month: month.iso(),
-                name: month.name(),
-                count,
-                anchor: (count > 0).then(|| month_anchor(month)),
-                path: (count > 0).then(|| year_path(month.year)),
-            })
-            .collect(),
-        years: listed.clone(),
-        year: None,
-    };
-    let mut pages = vec![(TIMELINE.to_string(), overview)];
-    pages.extend(years.into_iter().map(|year| {
-        let page = TimelinePage {
-            chart_svg: None,
-            months: Vec::new(),
-            years: listed.clone(),
-            year: Some(year),
-        };
-        (
-            page.year
-                .as_ref()
-                .map_or_else(String::new, |y| y.path.clone()),
-            page,
-        )
-    }));
-    pages
-}
-
-/// Where a bar of the timeline with stories links to from the overview,
-/// `timeline/`: a month to its section on its year's page (`2025/#m-2025-03`),
-/// a longer period to the page of its first year with stories (`1801/`).
-fn timeline_href(period: Period, counts: &BTreeMap<Month, usize>) -> String {
-    if period.is_month() {
-        return format!("{}/#{}", period.first.year, month_anchor(period.first));
-    }
-    let year = counts
-        .range(period.first..)
-        .next()
-        .map_or(period.first.year, |(month, _)| month.year);
-    format!("{year}/")
-}
-
-/// The path of the timeline's overview.
-pub const TIMELINE: &str = "timeline/";
-
-/// The path of a year's page of the timeline: `timeline/2025/`.
-pub fn year_path(year: i32) -> String {
-    format!("{TIMELINE}{year}/")
-}
-
-/// The years the timeline has a page for (those with stories), oldest first.
-pub fn timeline_years(archive: &Archive) -> Vec<i32> {
-    let years: std::collections::BTreeSet<i32> = archive
-        .stories
-        .iter()
-        .map(|entry| Month::of(entry.story.story.front.date.day).year)
-        .collect();
-    years.into_iter().collect()
-}
-
-/// The id of a month's section on the timeline page: `m-2025-03`.
-pub fn month_anchor(month: Month) -> String {
-    format!("m-{}", month.iso())
 }
 
 /// A person's chart and its numbers: stories they appear in (by publication
@@ -971,127 +733,10 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// Appends the decimal digits of `n`, first to last.
-fn push_uint(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_uint(out, n / 10);
-    }
-    out.push(digit(n));
-}
-
-/// The last decimal digit of `n`.
-fn digit(n: u64) -> char {
-    char::from(b'0' + (n % 10) as u8)
-}
-
-/// Appending chart markup piece by piece, without the formatting machinery: a
-/// chart on every person's page has hundreds of numbers, and `write!` (or a
-/// string for each) cost several times as much.
-trait Markup {
-    /// Appends `text` as it is.
-    fn put(&mut self, text: &str) -> &mut Self;
-    /// Appends a chart number (a coordinate): to hundredths, without trailing zeros.
-    fn num(&mut self, value: f64) -> &mut Self;
-    /// Appends a whole number.
-    fn int(&mut self, n: u64) -> &mut Self;
-    /// Appends `text` escaped for XML element content and attributes.
-    fn escaped(&mut self, text: &str) -> &mut Self;
-}
-
-impl Markup for String {
-    fn put(&mut self, text: &str) -> &mut Self {
-        self.push_str(text);
-        self
-    }
-
-    fn num(&mut self, value: f64) -> &mut Self {
-        // Rounded to hundredths with integer arithmetic: formatting floats
-        // with a precision is slow.
-        let hundredths = (value * 100.0).round();
-        if !hundredths.is_finite() || hundredths.abs() >= 1e15 {
-            let text = format!("{value:.2}");
-            return self.put(text.trim_end_matches('0').trim_end_matches('.'));
-        }
-        let hundredths = hundredths as i64;
-        if hundredths < 0 {
-            self.push('-');
-        }
-        let (whole, part) = (
-            hundredths.unsigned_abs() / 100,
-            hundredths.unsigned_abs() % 100,
-        );
-        push_uint(self, whole);
-        if part != 0 {
-            self.push('.');
-            self.push(digit(part / 10));
-            if part % 10 != 0 {
-                self.push(digit(part));
-            }
-        }
-        self
-    }
-
-    fn int(&mut self, n: u64) -> &mut Self {
-        push_uint(self, n);
-        self
-    }
-
-    fn escaped(&mut self, text: &str) -> &mut Self {
-        push_escaped(self, text);
-        self
-    }
-}
-
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(chars - 1).collect();
-        format!("{}\u{2026}", cut.trim_end())
-    }
-}
-
-/// Appends `text` to `out`, escaped for XML element content and double-quoted
-/// attributes.
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::periods;
     use super::*;
-
-    #[test]
-    fn numbers_are_written_to_hundredths_without_trailing_zeros() {
-        for (value, text) in [
-            (0.0, "0"),
-            (1.0, "1"),
-            (1.5, "1.5"),
-            (2.25, "2.25"),
-            (3.004, "3"),
-            (3.006, "3.01"),
-            (-0.5, "-0.5"),
-            (-0.001, "0"),
-            (120.1, "120.1"),
-        ] {
-            let mut written = String::new();
-            written.num(value);
-            assert_eq!(written, text, "{value}");
-        }
-    }
 
     fn month(year: i32, month: u32) -> Month {
         Month { year, month }
@@ -1127,25 +772,6 @@ mod tests {
             .map(|r| (r.month.as_str(), r.stories, r.quotes))
             .collect();
         assert_eq!(listed, [("2020-01", 2, 0), ("2020-04", 1, 3)]);
-    }
-
-    #[test]
-    fn months_are_numbered_across_years() {
-        for m in [month(2024, 12), month(2025, 1), month(0, 1), month(-44, 3)] {
-            assert_eq!(Month::from_number(m.number()), m);
-            assert_eq!(Month::from_number(m.number() + 1), m.next());
-        }
-        assert_eq!(month(2025, 3).name(), "March 2025");
-    }
-
-    #[test]
-    fn month_texts_are_written_as_formatting_would() {
-        for (year, m) in [(2025, 3), (2024, 12), (5, 1), (0, 10), (12345, 7), (-44, 3)] {
-            let month = month(year, m);
-            let name = MONTH_NAMES[m as usize - 1];
-            assert_eq!(month.iso(), format!("{year:04}-{m:02}"));
-            assert_eq!(month.name(), format!("{name} {year}"));
-        }
     }
 
     #[test]
@@ -1185,50 +811,6 @@ mod tests {
         assert!(timeline_svg(&[]).is_none());
     }
 
-    /// Slots of months with the given counts, linked as the timeline links them.
-    fn timeline_slots(counts: &BTreeMap<Month, usize>) -> Vec<Slot<TimelineBar>> {
-        layout(counts)
-            .into_iter()
-            .map(|slot| match slot {
-                Slot::Bar(period, count) => {
-                    let href = (count > 0).then(|| timeline_href(period, counts));
-                    Slot::Bar(period, TimelineBar { count, href })
-                }
-                Slot::Gap(from, to) => Slot::Gap(from, to),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_timeline_of_1801_and_2026_is_as_small_as_its_data() {
-        let counts: BTreeMap<Month, usize> = [(month(1801, 5), 1), (month(2026, 3), 2)]
-            .into_iter()
-            .collect();
-        let svg = timeline_svg(&timeline_slots(&counts)).unwrap();
-        // Two bars and a gap, where a bar a month was 2,700 bars.
-        assert_eq!(svg.matches("<rect class=\"bar").count(), 2, "{svg}");
-        assert_eq!(svg.matches("<g class=\"gap\">").count(), 1);
-        assert!(svg.contains("<title>No stories from June 1801 to February 2026</title>"));
-        assert!(svg.contains("<a href=\"1801/#m-1801-05\""));
-        assert!(svg.len() < 4_000, "{} bytes", svg.len());
-        assert!(svg.contains("Stories per month, May 1801 to March 2026"));
-
-        // The widest span with a story in every year between: bars of decades.
-        let mut every_year: BTreeMap<Month, usize> =
-            (1000..=9999).map(|y| (month(y, 1), 1)).collect();
-        every_year.insert(month(9999, 12), 1);
-        let slots = timeline_slots(&every_year);
-        let svg = timeline_svg(&slots).unwrap();
-        let bars = svg.matches("<rect class=\"bar").count();
-        assert!(bars <= periods::MAX_SLOTS, "{bars} bars");
-        assert!(svg.len() < 120_000, "{} bytes", svg.len());
-        assert!(
-            svg.contains("<title>1000\u{2013}1099: 100 stories</title>"),
-            "{svg}"
-        );
-        assert!(svg.contains("<a href=\"1000/\""));
-    }
-
     #[test]
     fn a_person_quoted_in_1801_and_2026_has_a_small_chart() {
         let by_month: BTreeMap<Month, Activity> = [
@@ -1259,29 +841,6 @@ mod tests {
             ),
             "{svg}"
         );
-    }
-
-    #[test]
-    fn long_axes_are_labelled_by_round_years_with_room_between() {
-        let yearly: BTreeMap<Month, usize> = (1800..=2026).map(|y| (month(y, 6), 1)).collect();
-        let svg = timeline_svg(&timeline_slots(&yearly)).unwrap();
-        let (_, axis) = svg.split_once("<g class=\"axis\"").unwrap();
-        let years: Vec<&str> = axis
-            .split("<text class=\"year\"")
-            .skip(1)
-            .filter_map(|t| {
-                t.split_once('>')
-                    .and_then(|(_, r)| r.split_once('<'))
-                    .map(|(y, _)| y)
-            })
-            .collect();
-        // 227 bars of 2.96 units: a label every 20 years (59 units apart).
-        assert_eq!(years.first(), Some(&"1800"));
-        assert!(
-            years.contains(&"1820") && years.contains(&"2020"),
-            "{years:?}"
-        );
-        assert!(!years.contains(&"1810"), "{years:?}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::annotations;
 use super::cards::Cards;
-use super::xml::encoded;
+use super::urls::Urls;
 use crate::anchor::Speaker;
 use crate::date::Date;
 use crate::index::{Archive, StoryEntry};
@@ -131,35 +131,6 @@ pub fn annotation_file(
     OutputFile {
         path: ["stories/", slug, "/annotations.jsonld"].concat(),
         bytes,
-    }
-}
-
-/// Absolute URLs of the site's pages.
-#[derive(Clone, Copy)]
-struct Urls<'a> {
-    base: &'a str,
-}
-
-/// Names are percent-encoded (a name of any script is a valid segment of a
-/// path but not of a URL as written).
-impl Urls<'_> {
-    fn story(&self, slug: &str) -> String {
-        [self.base, "stories/", &encoded(slug), "/"].concat()
-    }
-    fn person(&self, id: &str) -> String {
-        [self.base, "people/", &encoded(id), "/"].concat()
-    }
-    fn quote(&self, id: &str) -> String {
-        [self.base, "quotes/", &encoded(id), "/"].concat()
-    }
-    fn quote_in_story(&self, slug: &str, id: &str) -> String {
-        [self.base, "stories/", &encoded(slug), "/#q-", &encoded(id)].concat()
-    }
-    fn annotations(&self, slug: &str) -> String {
-        [self.base, "stories/", &encoded(slug), "/annotations.jsonld"].concat()
-    }
-    fn data(&self, name: &str) -> String {
-        [self.base, "data/", name].concat()
     }
 }
 
@@ -354,7 +325,7 @@ fn stories<'a>(
                 links: entry.links_out.iter().map(link).collect(),
                 backlinks: entry.backlinks.iter().map(link).collect(),
                 related: entry.related.iter().map(|&(s, _)| slug(s)).collect(),
-                permalink: urls.story(&story.slug),
+                permalink: urls.story(&story.slug).into(),
                 annotations: urls.annotations(&story.slug),
             }
         })
@@ -441,7 +412,7 @@ fn people<'a>(archive: &'a Archive, urls: Urls<'a>) -> impl Iterator<Item = Pers
                     stories,
                 })
                 .collect(),
-            permalink: urls.person(&file.id),
+            permalink: urls.person(&file.id).into(),
         }
     })
 }
@@ -502,7 +473,7 @@ fn quotes<'a>(
                 story_title: &story.front.title,
                 story_date: story.front.date.iso_day(),
                 source: story.front.source.as_deref(),
-                permalink: urls.quote(&quote.id),
+                permalink: urls.quote(&quote.id).into(),
                 story_permalink: urls.quote_in_story(&story.slug, &quote.id),
             }
         })
@@ -546,7 +517,7 @@ fn quotes_csv(w: &mut dyn Write, archive: &Archive, cards: &Cards, urls: Urls) -
             via: quote.via.as_deref().unwrap_or(""),
             story: &story.slug,
             story_title: &story.front.title,
-            permalink: &urls.quote(&quote.id),
+            permalink: &String::from(urls.quote(&quote.id)),
         };
         writer.serialize(row)?;
     }

@@ -10,7 +10,7 @@ use chrono::SecondsFormat;
 use rayon::prelude::*;
 
 use super::cards::Cards;
-use super::site::quote_title;
+use super::citation::quote_title;
 use super::xml::{absolute, escape, push_escaped};
 use crate::config::Config;
 use crate::date::Date;

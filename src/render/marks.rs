@@ -1,8 +1,9 @@
 //! From an indexed story to the [`Mark`]s drawn over its text.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag};
 
 use super::annotate::{internal_url, Mark, MarkKind};
+use crate::anchor::text::{is_inline_end, is_inline_tag};
 use crate::anchor::Speaker;
 use crate::index::{Archive, StoryEntry};
 
@@ -96,13 +97,13 @@ pub fn inline_markdown(markdown: &str, root: &str) -> String {
                     id,
                 }));
             }
-            Event::Start(tag) if is_block(&tag) => {
+            Event::Start(tag) if !is_inline_tag(&tag) => {
                 if !first_block {
                     events.push(Event::InlineHtml("<br>".into()));
                 }
                 first_block = false;
             }
-            Event::End(tag) if is_block_end(tag) => {}
+            Event::End(tag) if !is_inline_end(tag) => {}
             Event::Html(html) => events.push(Event::Text(html)),
             Event::InlineHtml(html) => events.push(Event::Text(html)),
             other => events.push(other),
@@ -111,32 +112,6 @@ pub fn inline_markdown(markdown: &str, root: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html.trim_end().to_string()
-}
-
-fn is_block(tag: &Tag) -> bool {
-    !matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-            | Tag::Superscript
-            | Tag::Subscript
-    )
-}
-
-fn is_block_end(tag: TagEnd) -> bool {
-    !matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,10 @@
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
 
-use super::charts::Month;
+use chrono::{Datelike, NaiveDate};
+
+use super::svg::{digit, Markup};
+use crate::date::MONTH_NAMES;
 
 /// The most slots (bars and gaps) a chart's axis has: twenty years of months.
 pub const MAX_SLOTS: usize = 240;
@@ -204,6 +207,99 @@ fn period(bucket: i64, months: i64) -> Period {
     }
 }
 
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// The year.
+    pub year: i32,
+    /// The month, 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    /// The month a day falls in.
+    pub fn of(day: NaiveDate) -> Month {
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// The month after this one.
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// `YYYY-MM`, a valid HTML month string (for `<time datetime>`).
+    pub fn iso(self) -> String {
+        match (u32::try_from(self.year), self.month) {
+            // Every chart row and timeline month has one: no formatting machinery.
+            (Ok(year @ 0..=9999), month @ 1..=12) => {
+                let (year, month) = (u64::from(year), u64::from(month));
+                let mut iso = String::with_capacity(7);
+                for c in [year / 1000, year / 100, year / 10, year] {
+                    iso.push(digit(c));
+                }
+                iso.push('-');
+                iso.push(digit(month / 10));
+                iso.push(digit(month));
+                iso
+            }
+            _ => format!("{:04}-{:02}", self.year, self.month),
+        }
+    }
+
+    /// `March 2025`.
+    pub fn name(self) -> String {
+        let mut name = String::with_capacity(15);
+        self.push_name(&mut name);
+        name
+    }
+
+    /// Appends [`Month::name`] to `out`.
+    pub(super) fn push_name(self, out: &mut String) {
+        out.push_str(self.full_name());
+        out.push(' ');
+        if self.year < 0 {
+            out.push('-');
+        }
+        out.int(self.year.unsigned_abs().into());
+    }
+
+    /// Months since January of year 0: consecutive months have consecutive numbers.
+    pub fn number(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The month numbered `number` by [`Month::number`].
+    pub fn from_number(number: i64) -> Month {
+        let year = number.div_euclid(12);
+        Month {
+            year: i32::try_from(year).unwrap_or(if year < 0 { i32::MIN } else { i32::MAX }),
+            // 1 to 12.
+            month: number.rem_euclid(12) as u32 + 1,
+        }
+    }
+
+    pub(super) fn full_name(self) -> &'static str {
+        MONTH_NAMES[(self.month.clamp(1, 12) - 1) as usize]
+    }
+
+    pub(super) fn short_name(self) -> &'static str {
+        &self.full_name()[..3]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +414,24 @@ mod tests {
         assert_eq!(period(month(1800, 1), 120).name(), "1800\u{2013}1809");
         assert_eq!(period(month(1800, 1), 1200).unit(), "century");
         assert_eq!(period(month(-100, 1), 120).last_year(), -91);
+    }
+
+    #[test]
+    fn months_are_numbered_across_years() {
+        for m in [month(2024, 12), month(2025, 1), month(0, 1), month(-44, 3)] {
+            assert_eq!(Month::from_number(m.number()), m);
+            assert_eq!(Month::from_number(m.number() + 1), m.next());
+        }
+        assert_eq!(month(2025, 3).name(), "March 2025");
+    }
+
+    #[test]
+    fn month_texts_are_written_as_formatting_would() {
+        for (year, m) in [(2025, 3), (2024, 12), (5, 1), (0, 10), (12345, 7), (-44, 3)] {
+            let month = month(year, m);
+            let name = MONTH_NAMES[m as usize - 1];
+            assert_eq!(month.iso(), format!("{year:04}-{m:02}"));
+            assert_eq!(month.name(), format!("{name} {year}"));
+        }
     }
 }

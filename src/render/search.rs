@@ -35,7 +35,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cards::{one_line, Cards};
-use super::site::{quote_title, root_for, RenderError};
+use super::citation::quote_title;
+use super::common::{root_for, RenderError};
 use super::templates::{Templates, PAGE_BYTES};
 use super::views::{PageMeta, SiteView};
 use crate::anchor::text::{first_words, visible_text};

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::cards::Cards;
-use super::site::STORIES_PER_PAGE;
+use super::common::STORIES_PER_PAGE;
 use super::xml::{absolute, escape, push_escaped};
 use crate::date::Date;
 use crate::index::{Archive, StoryId};

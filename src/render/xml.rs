@@ -1,4 +1,5 @@
-//! Escaping text for the XML files of the site (Atom feeds, the sitemap), and
+//! Escaping text for the XML files of the site (Atom feeds, the sitemap) and
+//! the SVG charts, and
 //! the absolute URLs they (and the JSON downloads) hold.
 
 use std::borrow::Cow;
@@ -11,10 +12,41 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Appends [`escape`] of `text` to `out`. The runs between the characters to
+/// Appends [`escape`] of `text` to `out`.
+pub fn push_escaped(out: &mut String, text: &str) {
+    push_escaped_as(out, text, XML);
+}
+
+/// Appends `text` escaped for the text and attributes of SVG inline in HTML
+/// (the charts): `'` as `&#39;`, and control characters kept, as HTML keeps them.
+pub fn push_escaped_in_html(out: &mut String, text: &str) {
+    push_escaped_as(out, text, IN_HTML);
+}
+
+/// How `'` is written, and whether characters XML 1.0 does not allow are dropped.
+#[derive(Clone, Copy)]
+struct Escaping {
+    apostrophe: &'static str,
+    drop_disallowed: bool,
+}
+
+/// For the site's XML files.
+const XML: Escaping = Escaping {
+    apostrophe: "&apos;",
+    drop_disallowed: true,
+};
+
+/// For markup inside an HTML page.
+const IN_HTML: Escaping = Escaping {
+    apostrophe: "&#39;",
+    drop_disallowed: false,
+};
+
+/// Appends `text` escaped as `how` says. The runs between the characters to
 /// replace or drop are copied whole, found a byte at a time: all of those
 /// characters are ASCII but U+FFFE and U+FFFF, which start with byte `EF`.
-pub fn push_escaped(out: &mut String, text: &str) {
+#[inline(always)]
+fn push_escaped_as(out: &mut String, text: &str, how: Escaping) {
     let bytes = text.as_bytes();
     let mut copied = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -26,7 +58,8 @@ pub fn push_escaped(out: &mut String, text: &str) {
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
-            b'\'' => ("&apos;", 1),
+            b'\'' => (how.apostrophe, 1),
+            _ if !how.drop_disallowed => continue,
             b'\t' | b'\n' | b'\r' => continue,
             0..0x20 => ("", 1),
             // U+FFFE and U+FFFF.
@@ -155,6 +188,35 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(escape(&text), escape_by_char(&text));
         }
+
+        #[test]
+        fn escaping_in_html_agrees_with_the_charts_old_definition(
+            text in "(\\PC|[\\x00-\\x7f]|[&<>\"']|\u{FFFE}|\u{FFFF}|[a-z]{1,5}){0,40}"
+        ) {
+            let mut escaped = String::new();
+            push_escaped_in_html(&mut escaped, &text);
+            proptest::prop_assert_eq!(escaped, escape_in_html_by_find(&text));
+        }
+    }
+
+    /// The charts' old definition: the five markup characters replaced, `'`
+    /// as `&#39;`, everything else kept.
+    fn escape_in_html_by_find(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            out.push_str(&rest[..at]);
+            out.push_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            });
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     #[test]
