@@ -216,7 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
     // build with errors in its inputs never writes, and does not wait.
     let lock = match &fingerprint {
         Some(print) => {
-            let lock = lock_output(&output).map_err(|e| (e.into(), Vec::new()))?;
+            let lock = lock_output(&options.root, &output).map_err(|e| (e.into(), Vec::new()))?;
             if let Some(report) = nothing_to_do(&options.root, &lock, print) {
                 return Ok(BuildReport {
                     millis: started.elapsed().as_millis(),
@@ -232,7 +232,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
     let mut stages = std::mem::take(&mut prepared.stages);
     let lock = match lock {
         Some(lock) => lock,
-        None => lock_output(&output).map_err(|e| (e.into(), prepared.warnings.clone()))?,
+        None => lock_output(&options.root, &output)
+            .map_err(|e| (e.into(), prepared.warnings.clone()))?,
     };
     let writer = SiteWriter::with_lock(lock).map_err(|e| (e.into(), prepared.warnings.clone()))?;
     // Pages are written (to staging) as they are rendered: "render" includes
@@ -284,9 +285,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, (BuildError, Vec<Dia
 }
 
 /// Locks the output folder for this build; while another build holds it, says
-/// on stderr which process that is, and waits.
-fn lock_output(output: &Path) -> Result<OutputLock, WriteError> {
-    OutputLock::acquire(output, &mut |holder| eprintln!("{holder}"))
+/// on stderr which process that is (naming the folder relative to the archive
+/// `root`), and waits.
+fn lock_output(root: &Path, output: &Path) -> Result<OutputLock, WriteError> {
+    OutputLock::acquire(output, &mut |holder| {
+        let shown = crate::root::shown(&holder.out_dir, root);
+        let holder = crate::write::Holder {
+            out_dir: shown.into(),
+            ..holder.clone()
+        };
+        eprintln!("{holder}");
+    })
 }
 
 /// What a build records of itself in its output's manifest, so that the next
