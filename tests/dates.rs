@@ -4,16 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn annalist(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::annalist_with_root as annalist;
 
 /// An archive with one person and a story on each of `dates`, each quoting
 /// them.

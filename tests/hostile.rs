@@ -5,16 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn annalist(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::annalist_with_root as annalist;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -3,8 +3,9 @@
 //! JSON) and again by a `build` that finds nothing to do. (How long that takes
 //! is measured by `benches/stages.rs`, never asserted here.)
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 /// Paragraphs with an unannotated quotation.
 const QUOTATIONS: usize = 1_500;
@@ -14,14 +15,7 @@ const MISSING: usize = 1_200;
 /// The story's front matter: its paragraphs start on line 6.
 const FRONT: &str = "+++\ntitle = \"Many\"\ndate = 2025-01-01\n+++\n\n";
 
-fn annalist(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annalist"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::annalist_with_root as annalist;
 
 /// An archive of one story whose paragraph `i` (on line 6 + 2i) quotes eight
 /// words that no `[[quote]]` covers; with `missing`, its sidecar has that many

@@ -589,41 +589,51 @@ fn month_labels(svg: &mut String, plot: &Plot, months: impl Iterator<Item = Mont
     for (i, month) in months.iter().enumerate() {
         let x = plot.left + slot * (i as f64 + 0.5);
         if every {
-            let label = if slot >= 26.0 {
-                month.short_name()
-            } else {
-                &month.short_name()[..1]
-            };
-            svg.put("<text class=\"tick\" x=\"")
-                .num(x)
-                .put("\" y=\"")
-                .num(plot.bottom + 15.0)
-                .put("\" text-anchor=\"middle\">")
-                .put(label)
-                .put("</text>");
+            tick(svg, plot, x, *month, slot);
         }
         if i == 0 || month.month == 1 {
-            let edge = plot.left + slot * i as f64;
-            svg.put("<line class=\"year-mark\" x1=\"")
-                .num(edge)
-                .put("\" y1=\"")
-                .num(plot.bottom)
-                .put("\" x2=\"")
-                .num(edge)
-                .put("\" y2=\"")
-                .num(plot.bottom + if every { 34.0 } else { 18.0 })
-                .put("\"/><text class=\"year\" x=\"")
-                .num(edge + 3.0)
-                .put("\" y=\"")
-                .num(plot.bottom + if every { 32.0 } else { 16.0 })
-                .put("\">");
-            if month.year < 0 {
-                svg.put("-");
-            }
-            svg.int(month.year.unsigned_abs().into()).put("</text>");
+            year_mark(svg, plot, plot.left + slot * i as f64, every, month.year);
         }
     }
     svg.put("</g>");
+}
+
+/// A month's name (its initial when the slots are narrow) under its bar at `x`.
+fn tick(svg: &mut String, plot: &Plot, x: f64, month: Month, slot: f64) {
+    let label = if slot >= 26.0 {
+        month.short_name()
+    } else {
+        &month.short_name()[..1]
+    };
+    svg.put("<text class=\"tick\" x=\"")
+        .num(x)
+        .put("\" y=\"")
+        .num(plot.bottom + 15.0)
+        .put("\" text-anchor=\"middle\">")
+        .put(label)
+        .put("</text>");
+}
+
+/// A year's mark at `edge` and its number beside it; `below` the month
+/// names when there are any.
+fn year_mark(svg: &mut String, plot: &Plot, edge: f64, below: bool, year: i32) {
+    svg.put("<line class=\"year-mark\" x1=\"")
+        .num(edge)
+        .put("\" y1=\"")
+        .num(plot.bottom)
+        .put("\" x2=\"")
+        .num(edge)
+        .put("\" y2=\"")
+        .num(plot.bottom + if below { 34.0 } else { 18.0 })
+        .put("\"/><text class=\"year\" x=\"")
+        .num(edge + 3.0)
+        .put("\" y=\"")
+        .num(plot.bottom + if below { 32.0 } else { 16.0 })
+        .put("\">");
+    if year < 0 {
+        svg.put("-");
+    }
+    svg.int(year.unsigned_abs().into()).put("</text>");
 }
 
 /// Least distance, in viewBox units, between two year labels of [`period_labels`].
@@ -648,18 +658,7 @@ fn period_labels<T>(svg: &mut String, plot: &Plot, slots: &[Slot<T>], slot: f64)
         };
         let x = plot.left + slot * (i as f64 + 0.5);
         if period.is_month() && every {
-            let label = if slot >= 26.0 {
-                period.first.short_name()
-            } else {
-                &period.first.short_name()[..1]
-            };
-            svg.put("<text class=\"tick\" x=\"")
-                .num(x)
-                .put("\" y=\"")
-                .num(plot.bottom + 15.0)
-                .put("\" text-anchor=\"middle\">")
-                .put(label)
-                .put("</text>");
+            tick(svg, plot, x, period.first, slot);
         }
         let round = if period.is_month() {
             period.first.month == 1
@@ -670,24 +669,7 @@ fn period_labels<T>(svg: &mut String, plot: &Plot, slots: &[Slot<T>], slot: f64)
         let room = last_mark.is_none_or(|mark| edge - mark >= YEAR_LABEL_SPACE);
         if (after_gap || round) && room {
             let below = period.is_month() && every;
-            svg.put("<line class=\"year-mark\" x1=\"")
-                .num(edge)
-                .put("\" y1=\"")
-                .num(plot.bottom)
-                .put("\" x2=\"")
-                .num(edge)
-                .put("\" y2=\"")
-                .num(plot.bottom + if below { 34.0 } else { 18.0 })
-                .put("\"/><text class=\"year\" x=\"")
-                .num(edge + 3.0)
-                .put("\" y=\"")
-                .num(plot.bottom + if below { 32.0 } else { 16.0 })
-                .put("\">");
-            if period.first_year() < 0 {
-                svg.put("-");
-            }
-            svg.int(period.first_year().unsigned_abs().into())
-                .put("</text>");
+            year_mark(svg, plot, edge, below, period.first_year());
             last_mark = Some(edge);
         }
         after_gap = false;

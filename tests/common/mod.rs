@@ -61,6 +61,16 @@ pub fn build_into(
     })
 }
 
+/// Runs `annalist --root ROOT ARGS` and waits for it.
+pub fn annalist_with_root(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("annalist runs")
+}
+
 /// Writes a file, creating its folders.
 pub fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
